@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { InvalidArgumentError } from '#domain';
+import type { PageCursor } from '#event-store';
+
+/**
+ * Query-string validation: every parameter is checked here, and a bad one is reported by
+ * name (400 with `field`), before anything reaches a repository.
+ */
+const isoTime = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value), 'must be an ISO-8601 date-time')
+  .transform((value) => new Date(value).toISOString());
+
+const text = z.string().min(1).max(2048);
+
+export function eventFilterSchema(maxLimit: number) {
+  return z
+    .object({
+      subject: text.optional(),
+      principal: text.optional(),
+      action: text.optional(),
+      category: z.enum(['identity', 'authentication', 'authorization', 'activity']).optional(),
+      outcome: z.enum(['success', 'failure', 'unknown']).optional(),
+      target: text.optional(),
+      source_ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      limit: z.coerce.number().int().min(1).max(maxLimit).default(Math.min(100, maxLimit)),
+      cursor: z.string().max(512).optional(),
+    })
+    .strict();
+}
+
+export type EventFilterQuery = z.infer<ReturnType<typeof eventFilterSchema>>;
+
+export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
+  const parsed = schema.safeParse(normalizeQuery(query));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.code === 'unrecognized_keys' ? issue.keys.join(',') : issue.path.join('.') || 'query';
+  const message = issue.code === 'unrecognized_keys' ? `unknown parameter(s): ${issue.keys.join(', ')}` : `${field}: ${issue.message}`;
+  throw new InvalidArgumentError(field, message);
+}
+
+/** A parameter given twice arrives as an array; that is ambiguous, so it is refused. */
+function normalizeQuery(query: unknown): unknown {
+  if (!query || typeof query !== 'object') return {};
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value !== 'string') throw new InvalidArgumentError(key, `${key} must be given once, as a plain value`);
+  }
+  return query;
+}
+
+export function encodeCursor(cursor: PageCursor | null): string | null {
+  return cursor ? Buffer.from(JSON.stringify([cursor.time, cursor.position])).toString('base64url') : null;
+}
+
+export function decodeCursor(value: string | undefined): PageCursor | null {
+  if (value === undefined) return null;
+  try {
+    const [time, position] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof time === 'string' && !Number.isNaN(Date.parse(time)) && Number.isSafeInteger(position) && (position as number) >= 0) {
+      return { time, position: position as number };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidArgumentError('cursor', 'cursor is not one this API issued');
+}

@@ -1,0 +1,2 @@
+export { startLedger, type RunningLedger, type StartOptions } from './ledger-app.js';
+export { LedgerRuntime } from './ledger-runtime.js';

@@ -1,0 +1,122 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ACTOR_KINDS, ATTRIBUTIONS, EVENT_CATEGORIES, OUTCOMES } from '#domain';
+
+// OpenAPI schemas of the canonical ledger event (DESIGN 4), as served by the REST API.
+
+export class AuthenticationFactorDto {
+  @ApiProperty({ enum: ['knowledge', 'possession', 'inherence'] }) type!: string;
+  @ApiProperty({ example: 'password' }) method!: string;
+}
+
+export class ActorDto {
+  @ApiProperty({ description: 'The accountable subject: a person or a named service, never a role.', example: 'arn:aws:iam::111122223333:user/alice' })
+  subject!: string;
+  @ApiProperty({ description: 'The raw principal the source names.', example: 'arn:aws:sts::111122223333:assumed-role/Admin/alice' })
+  principal!: string;
+  @ApiProperty({ enum: ACTOR_KINDS }) kind!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Role, session or delegation acted through.' }) via!: string | null;
+  @ApiProperty({ enum: ATTRIBUTIONS, description: 'How the subject was decided.' }) attribution!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Credential used (e.g. an access key id).' }) credential_id?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Session name claimed by the caller (unverified).' }) session_name?: string | null;
+}
+
+export class AuthenticationDto {
+  @ApiProperty({ type: [AuthenticationFactorDto] }) factors!: AuthenticationFactorDto[];
+  @ApiProperty({
+    oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['delegated', 'unknown'] }],
+    description: '`delegated`: MFA performed by a federating identity provider.',
+  })
+  mfa!: boolean | string;
+}
+
+export class TargetDto {
+  @ApiProperty({ example: 'iam_user' }) type!: string;
+  @ApiProperty({ example: 'arn:aws:iam::111122223333:user/bob' }) id!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) name?: string | null;
+}
+
+export class GeoDto {
+  @ApiProperty({ nullable: true, type: String, example: 'DE' }) country!: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 3320 }) asn!: number | null;
+}
+
+export class SourceDto {
+  @ApiProperty({ nullable: true, type: String, example: '203.0.113.7' }) ip!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'AWS Internal' }) service!: string | null;
+  @ApiProperty({ nullable: true, type: String }) user_agent!: string | null;
+  @ApiProperty({ nullable: true, type: String }) host!: string | null;
+  @ApiProperty({ nullable: true, type: GeoDto }) geo!: GeoDto | null;
+}
+
+export class KafkaProvenanceDto {
+  @ApiProperty() topic!: string;
+  @ApiProperty() partition!: number;
+  @ApiProperty({ description: 'Offset as a decimal string.' }) offset!: string;
+}
+
+export class OriginDto {
+  @ApiProperty({ example: 'aws-cloudtrail' }) system!: string;
+  @ApiProperty({ nullable: true, type: String }) account!: string | null;
+  @ApiProperty({ nullable: true, type: String }) region!: string | null;
+  @ApiProperty({ nullable: true, type: KafkaProvenanceDto }) kafka!: KafkaProvenanceDto | null;
+}
+
+export class LedgerPlacementDto {
+  @ApiProperty({ description: 'Global position in the ledger (also the Merkle leaf index).' }) position!: number;
+  @ApiProperty({ description: 'Another, different record already used this source event id.' }) id_collision!: boolean;
+}
+
+export class LedgerEventDto {
+  @ApiProperty({ example: 'v1' }) schema_version!: string;
+  @ApiProperty({ description: 'Source-unique id (CloudTrail eventID, Okta uuid, ...).' }) id!: string;
+  @ApiProperty({ enum: EVENT_CATEGORIES }) category!: string;
+  @ApiProperty({ example: 'authentication.login' }) type!: string;
+  @ApiProperty({ format: 'date-time', description: 'Event time from the source (UTC).' }) time!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the ledger received it.' }) received_at!: string;
+  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
+  @ApiProperty({ nullable: true, type: AuthenticationDto }) authentication!: AuthenticationDto | null;
+  @ApiProperty({ example: 'signin:ConsoleLogin' }) action!: string;
+  @ApiProperty({ nullable: true, type: TargetDto }) target!: TargetDto | null;
+  @ApiProperty({ enum: OUTCOMES }) outcome!: string;
+  @ApiProperty({ nullable: true, type: String }) outcome_reason!: string | null;
+  @ApiProperty({ type: SourceDto }) source!: SourceDto;
+  @ApiProperty({ type: OriginDto }) origin!: OriginDto;
+  @ApiProperty({ description: 'The original record, byte-faithful.' }) raw!: string;
+  @ApiProperty({ type: LedgerPlacementDto }) ledger!: LedgerPlacementDto;
+}
+
+export class EventPageDto {
+  @ApiProperty({ type: [LedgerEventDto] }) items!: LedgerEventDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` to get the next page; null on the last page.' })
+  next_cursor!: string | null;
+}
+
+export class ProblemDto {
+  @ApiProperty({ example: 'https://ledger.example/problems/invalid_argument' }) type!: string;
+  @ApiProperty({ example: 'Invalid argument' }) title!: string;
+  @ApiProperty({ example: 400 }) status!: number;
+  @ApiProperty({ example: 'limit must be an integer between 1 and 1000' }) detail!: string;
+  @ApiProperty({ example: 'invalid_argument' }) code!: string;
+  @ApiPropertyOptional({ example: 'limit' }) field?: string;
+}
+
+export class IngestRejectionDto {
+  @ApiProperty() message_index!: number;
+  @ApiProperty({ nullable: true, type: Number }) record_index!: number | null;
+  @ApiProperty({ example: 'invalid_event_time' }) reason!: string;
+  @ApiProperty() message!: string;
+}
+
+export class IngestResultDto {
+  @ApiProperty({ description: 'Events newly stored.' }) appended!: number;
+  @ApiProperty({ description: 'Records already in the ledger (counted, not stored again).' }) duplicates!: number;
+  @ApiProperty({ description: 'Stored events whose source id another record already used.' }) id_collisions!: number;
+  @ApiProperty({ description: 'Records rejected (also sent to the dead-letter topic).' }) rejected!: number;
+  @ApiProperty({ type: [IngestRejectionDto] }) rejections!: IngestRejectionDto[];
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: string;
+  @ApiPropertyOptional({ description: 'Per dependency: ok or the error seen.', example: { postgres: 'ok', kafka: 'ok' } })
+  checks?: Record<string, string>;
+}

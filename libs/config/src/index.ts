@@ -1,0 +1,1 @@
+export { loadConfig, ConfigError, type LedgerConfig } from './ledger-config.js';

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { DEFAULT_TOPICS, type TopicNames } from '#domain';
+
+/**
+ * The one place that reads the process environment (DESIGN 11.6). Everything else receives
+ * the typed `LedgerConfig`. Every variable is documented in docs/configuration.md.
+ */
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const environmentSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/ledger'),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]')
+    .default('127.0.0.1:9092'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LEDGER_KAFKA_CLIENT_ID: z.string().default('accountability-ledger'),
+  LEDGER_CONSUMER_GROUP: z.string().default('ledger-ingest'),
+  LEDGER_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
+  LEDGER_TOPIC_IDENTITY: z.string().default(DEFAULT_TOPICS.inputs.identity),
+  LEDGER_TOPIC_AUTHENTICATION: z.string().default(DEFAULT_TOPICS.inputs.authentication),
+  LEDGER_TOPIC_AUTHORIZATION: z.string().default(DEFAULT_TOPICS.inputs.authorization),
+  LEDGER_TOPIC_ACTIVITY: z.string().default(DEFAULT_TOPICS.inputs.activity),
+  LEDGER_TOPIC_ANOMALIES: z.string().default(DEFAULT_TOPICS.anomalies),
+  LEDGER_TOPIC_DLQ: z.string().default(DEFAULT_TOPICS.dlq),
+  LEDGER_TOPIC_PARTITIONS: positiveInt(4),
+  LEDGER_INGEST_ENABLED: z.enum(['true', 'false']).default('true'),
+  LEDGER_MAX_BATCH_EVENTS: positiveInt(2000),
+  LEDGER_MAX_MESSAGE_BYTES: positiveInt(4 * 1024 * 1024),
+  LEDGER_HTTP_BODY_LIMIT_BYTES: positiveInt(8 * 1024 * 1024),
+  LEDGER_PAGE_LIMIT_MAX: positiveInt(1000),
+  LEDGER_DB_POOL_SIZE: positiveInt(10),
+});
+
+export interface LedgerConfig {
+  databaseUrl: string;
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    consumerGroup: string;
+    /** How long the group waits for a silent worker before giving its partitions to others. */
+    sessionTimeoutMs: number;
+    topics: TopicNames;
+    partitions: number;
+    /** Lets `npm start` serve reads while another process ingests (or for read replicas). */
+    ingestEnabled: boolean;
+  };
+  http: { port: number; host: string; bodyLimitBytes: number; pageLimitMax: number };
+  logLevel: string;
+  ingest: { maxBatchEvents: number; maxMessageBytes: number };
+  database: { poolSize: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once and returns the typed configuration, or throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    kafka: {
+      brokers: e.KAFKA_BROKERS.split(','),
+      clientId: e.LEDGER_KAFKA_CLIENT_ID,
+      consumerGroup: e.LEDGER_CONSUMER_GROUP,
+      sessionTimeoutMs: e.LEDGER_KAFKA_SESSION_TIMEOUT_MS,
+      topics: {
+        inputs: {
+          identity: e.LEDGER_TOPIC_IDENTITY,
+          authentication: e.LEDGER_TOPIC_AUTHENTICATION,
+          authorization: e.LEDGER_TOPIC_AUTHORIZATION,
+          activity: e.LEDGER_TOPIC_ACTIVITY,
+        },
+        anomalies: e.LEDGER_TOPIC_ANOMALIES,
+        dlq: e.LEDGER_TOPIC_DLQ,
+      },
+      partitions: e.LEDGER_TOPIC_PARTITIONS,
+      ingestEnabled: e.LEDGER_INGEST_ENABLED === 'true',
+    },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      bodyLimitBytes: e.LEDGER_HTTP_BODY_LIMIT_BYTES,
+      pageLimitMax: e.LEDGER_PAGE_LIMIT_MAX,
+    },
+    logLevel: e.LOG_LEVEL,
+    ingest: { maxBatchEvents: e.LEDGER_MAX_BATCH_EVENTS, maxMessageBytes: e.LEDGER_MAX_MESSAGE_BYTES },
+    database: { poolSize: e.LEDGER_DB_POOL_SIZE },
+  };
+}

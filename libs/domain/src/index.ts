@@ -1,0 +1,3 @@
+export * from './ledger-event.js';
+export * from './domain-error.js';
+export * from './topics.js';

@@ -1,0 +1,225 @@
+import { isIP } from 'node:net';
+import type { Pool, PoolClient } from './database.js';
+import { inTransaction } from './database.js';
+import type { PreparedEvent } from './prepared-event.js';
+import * as sql from './event-store.sql.js';
+
+export interface RejectionInput {
+  receivedAt: string;
+  channel: 'kafka' | 'http' | 'cli';
+  reason: string;
+  message: string;
+  recordIndex: number | null;
+  kafka: { topic: string; partition: number; offset: string } | null;
+  headers: Record<string, string>;
+  raw: Buffer;
+}
+
+export interface ConsumedOffset {
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** The offset of the next message to consume (last processed + 1). */
+  nextOffset: string;
+}
+
+export interface AppendRequest {
+  events: PreparedEvent[];
+  rejections?: RejectionInput[];
+  offsets?: ConsumedOffset[];
+}
+
+export type AppendOutcome = 'appended' | 'duplicate';
+
+export interface AppendResult {
+  appended: number;
+  duplicates: number;
+  idCollisions: number;
+  rejected: number;
+  /** Per input event, in input order: where it is stored and whether this call stored it. */
+  placements: Array<{ position: number; outcome: AppendOutcome }>;
+}
+
+/**
+ * The write side of the event store. One append is one transaction that stores the new
+ * events, counts duplicate receipts, records rejections (the DLQ outbox) and the Kafka
+ * offsets consumed; either all of it happens or none of it does.
+ */
+export class EventStoreRepository {
+  private readonly knownPartitions = new Set<string>();
+
+  constructor(private readonly pool: Pool) {}
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    return inTransaction(this.pool, (client) => this.appendWith(client, request));
+  }
+
+  private async appendWith(client: PoolClient, request: AppendRequest): Promise<AppendResult> {
+    const result: AppendResult = { appended: 0, duplicates: 0, idCollisions: 0, rejected: 0, placements: [] };
+
+    // Taking the head row lock serializes appends until commit: see migration 0001.
+    const head = await client.query<{ next_position: number }>(sql.LOCK_HEAD);
+    let nextPosition = head.rows[0]!.next_position;
+
+    // Two consumers may briefly hold the same partition during a rebalance. Under the lock,
+    // whatever another transaction already consumed is dropped here, so its rejections are
+    // not recorded twice and its events not even counted as duplicate receipts.
+    const consumed = await this.consumedUpTo(client, request.offsets ?? []);
+    const isFresh = (kafka: { topic: string; partition: number; offset: string } | null) =>
+      !kafka || BigInt(kafka.offset) >= (consumed.get(`${kafka.topic}\u0000${kafka.partition}`) ?? 0n);
+    const events = request.events.filter((prepared) => isFresh(prepared.event.origin.kafka));
+    const rejections = (request.rejections ?? []).filter((rejection) => isFresh(rejection.kafka));
+
+    const existing = events.length ? await this.lookupKeys(client, events) : new Map<string, KeyState>();
+    const fresh: Array<{ prepared: PreparedEvent; position: number; idCollision: boolean }> = [];
+    const duplicates: Array<{ prepared: PreparedEvent; position: number }> = [];
+
+    for (const prepared of events) {
+      const idKey = sourceIdKey(prepared);
+      const state = existing.get(idKey) ?? { hashes: new Map<string, number>() };
+      const hashHex = prepared.contentHash.toString('hex');
+      const storedAt = state.hashes.get(hashHex);
+      if (storedAt !== undefined) {
+        duplicates.push({ prepared, position: storedAt });
+        result.placements.push({ position: storedAt, outcome: 'duplicate' });
+        continue;
+      }
+      const idCollision = state.hashes.size > 0;
+      const position = nextPosition++;
+      state.hashes.set(hashHex, position);
+      existing.set(idKey, state);
+      fresh.push({ prepared, position, idCollision });
+      result.placements.push({ position, outcome: 'appended' });
+      if (idCollision) result.idCollisions++;
+    }
+
+    if (fresh.length) {
+      await this.ensurePartitions(client, fresh.map((row) => row.prepared.partitionMonth));
+      await client.query(sql.INSERT_EVENTS, toEventColumns(fresh));
+      await client.query(sql.INSERT_KEYS, [
+        fresh.map((row) => row.prepared.event.origin.system),
+        fresh.map((row) => row.prepared.event.id),
+        fresh.map((row) => row.prepared.contentHash),
+        fresh.map((row) => row.position),
+      ]);
+      await client.query(sql.ADVANCE_HEAD, [nextPosition]);
+    }
+    if (duplicates.length) {
+      await client.query(sql.INSERT_DUPLICATE_RECEIPTS, [
+        duplicates.map((row) => row.position),
+        duplicates.map((row) => row.prepared.event.received_at),
+        duplicates.map((row) => row.prepared.event.origin.kafka?.topic ?? null),
+        duplicates.map((row) => row.prepared.event.origin.kafka?.partition ?? null),
+        duplicates.map((row) => row.prepared.event.origin.kafka?.offset ?? null),
+      ]);
+    }
+    if (rejections.length) {
+      await client.query(sql.INSERT_REJECTIONS, [
+        rejections.map((r) => r.receivedAt),
+        rejections.map((r) => r.channel),
+        rejections.map((r) => r.reason),
+        rejections.map((r) => r.message),
+        rejections.map((r) => r.recordIndex),
+        rejections.map((r) => r.kafka?.topic ?? null),
+        rejections.map((r) => r.kafka?.partition ?? null),
+        rejections.map((r) => r.kafka?.offset ?? null),
+        rejections.map((r) => JSON.stringify(r.headers)),
+        rejections.map((r) => r.raw),
+      ]);
+    }
+    for (const offset of request.offsets ?? []) {
+      await client.query(sql.UPSERT_OFFSET, [offset.groupId, offset.topic, offset.partition, offset.nextOffset]);
+    }
+    result.appended = fresh.length;
+    result.duplicates = duplicates.length;
+    result.rejected = rejections.length;
+    return result;
+  }
+
+  private async consumedUpTo(client: PoolClient, offsets: ConsumedOffset[]): Promise<Map<string, bigint>> {
+    const consumed = new Map<string, bigint>();
+    for (const offset of offsets) {
+      const { rows } = await client.query<{ next_offset: number }>(sql.SELECT_OFFSET, [offset.groupId, offset.topic, offset.partition]);
+      if (rows[0]) consumed.set(`${offset.topic}\u0000${offset.partition}`, BigInt(rows[0].next_offset));
+    }
+    return consumed;
+  }
+
+  private async lookupKeys(client: PoolClient, events: PreparedEvent[]): Promise<Map<string, KeyState>> {
+    const systems: string[] = [];
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const prepared of events) {
+      const key = sourceIdKey(prepared);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      systems.push(prepared.event.origin.system);
+      ids.push(prepared.event.id);
+    }
+    const { rows } = await client.query<{ origin_system: string; event_id: string; content_hash: Buffer; position: number }>(
+      sql.LOOKUP_KEYS,
+      [systems, ids],
+    );
+    const states = new Map<string, KeyState>();
+    for (const row of rows) {
+      const key = `${row.origin_system}\u0000${row.event_id}`;
+      const state = states.get(key) ?? { hashes: new Map<string, number>() };
+      state.hashes.set(row.content_hash.toString('hex'), row.position);
+      states.set(key, state);
+    }
+    return states;
+  }
+
+  private async ensurePartitions(client: PoolClient, months: string[]): Promise<void> {
+    for (const month of new Set(months)) {
+      if (this.knownPartitions.has(month)) continue;
+      await client.query(sql.ENSURE_PARTITION, [month]);
+      this.knownPartitions.add(month);
+    }
+  }
+
+  /** Offsets this store has durably consumed, so a consumer never re-processes past them. */
+  async consumedOffsets(groupId: string): Promise<ConsumedOffset[]> {
+    const { rows } = await this.pool.query<{ topic: string; partition: number; next_offset: number }>(
+      sql.SELECT_OFFSETS,
+      [groupId],
+    );
+    return rows.map((row) => ({ groupId, topic: row.topic, partition: row.partition, nextOffset: String(row.next_offset) }));
+  }
+}
+
+interface KeyState {
+  hashes: Map<string, number>;
+}
+
+function sourceIdKey(prepared: PreparedEvent): string {
+  return `${prepared.event.origin.system}\u0000${prepared.event.id}`;
+}
+
+function toEventColumns(rows: Array<{ prepared: PreparedEvent; position: number; idCollision: boolean }>): unknown[] {
+  const column = <T>(pick: (row: (typeof rows)[number]) => T): T[] => rows.map(pick);
+  return [
+    column((r) => r.position),
+    column((r) => r.prepared.event.time),
+    column((r) => r.prepared.event.received_at),
+    column((r) => r.prepared.event.id),
+    column((r) => r.prepared.event.origin.system),
+    column((r) => r.prepared.event.category),
+    column((r) => r.prepared.event.type),
+    column((r) => r.prepared.event.actor.subject),
+    column((r) => r.prepared.event.actor.principal),
+    column((r) => r.prepared.event.actor.kind),
+    column((r) => r.prepared.event.action),
+    column((r) => r.prepared.event.target?.id ?? null),
+    column((r) => r.prepared.event.outcome),
+    // The column is typed inet; a value Postgres would refuse must not sink the whole batch.
+    column((r) => (r.prepared.event.source.ip && isIP(r.prepared.event.source.ip) ? r.prepared.event.source.ip : null)),
+    column((r) => r.prepared.event.origin.kafka?.topic ?? null),
+    column((r) => r.prepared.event.origin.kafka?.partition ?? null),
+    column((r) => r.prepared.event.origin.kafka?.offset ?? null),
+    column((r) => r.idCollision),
+    column((r) => r.prepared.contentHash),
+    column((r) => r.prepared.leafHash),
+    column((r) => r.prepared.document),
+  ];
+}

@@ -1,0 +1,20 @@
+export { createPool, ensureDatabase, inTransaction, quoteIdentifier, type Pool, type PoolClient } from './database.js';
+export { migrate, loadMigrations, migrationsDirectory, type Migration, type MigrationReport } from './migrator.js';
+export { prepareEvent, recordContentHash, type PreparedEvent } from './prepared-event.js';
+export {
+  EventStoreRepository,
+  type AppendRequest,
+  type AppendResult,
+  type ConsumedOffset,
+  type RejectionInput,
+} from './event-store.repository.js';
+export {
+  EventQueryRepository,
+  type EventFilter,
+  type EventPage,
+  type PageCursor,
+  type StoredEvent,
+  type LedgerStatistics,
+} from './event-query.repository.js';
+export { ReaderCheckpointRepository } from './reader-checkpoint.repository.js';
+export { RejectionRepository, type StoredRejection } from './rejection.repository.js';

@@ -1,0 +1,6 @@
+export { IngestService, type IncomingMessage, type IngestOutcome, type IngestOptions, type IngestChannel } from './ingest.service.js';
+export { KafkaIngestConsumer, type KafkaIngestSettings } from './kafka-ingest.consumer.js';
+export { DlqRelay } from './dlq-relay.js';
+export { headersToStrings } from './kafka-headers.js';
+export { RecordPublisher, type PublishReport } from './record-publisher.js';
+export { readSourceFiles, type SourceFile } from './source-files.js';

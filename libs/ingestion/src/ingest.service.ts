@@ -1,0 +1,96 @@
+import { normalizeMessage, type SourceMessage } from '#sources';
+import type { LedgerEvent } from '#domain';
+import {
+  prepareEvent,
+  type AppendResult,
+  type ConsumedOffset,
+  type EventStoreRepository,
+  type PreparedEvent,
+  type RejectionInput,
+} from '#event-store';
+
+export type IngestChannel = 'kafka' | 'http' | 'cli';
+
+export interface IncomingMessage {
+  body: Buffer;
+  headers: Record<string, string>;
+  /** A declared source format (Kafka header `ledger-format`, HTTP `format` parameter) wins over detection. */
+  declaredFormat?: string;
+  kafka: { topic: string; partition: number; offset: string } | null;
+}
+
+export interface IngestOutcome extends AppendResult {
+  /** Events normalized from the messages (stored or recognised as duplicates). */
+  normalized: number;
+  /** Per rejected record: why, so that HTTP callers can be told at once. */
+  rejections: Array<{ messageIndex: number; recordIndex: number | null; reason: string; message: string }>;
+}
+
+export interface IngestOptions {
+  channel: IngestChannel;
+  maxMessageBytes: number;
+  /** Offsets to record in the same transaction as the events (Kafka ingestion). */
+  offsets?: ConsumedOffset[];
+  now?: () => Date;
+}
+
+/**
+ * The one ingestion use case behind Kafka, HTTP and the CLI: normalize every record of every
+ * message, prepare the events for the integrity log, and append events, rejections and
+ * consumed offsets in one transaction. A bad record never blocks the others: it becomes a
+ * rejection (and so a DLQ message) with its original bytes and the reason.
+ */
+export class IngestService {
+  constructor(private readonly store: EventStoreRepository) {}
+
+  async ingest(messages: IncomingMessage[], options: IngestOptions): Promise<IngestOutcome> {
+    const now = options.now ?? (() => new Date());
+    const receivedAt = now().toISOString();
+    const prepared: PreparedEvent[] = [];
+    const rejections: RejectionInput[] = [];
+    const reported: IngestOutcome['rejections'] = [];
+
+    messages.forEach((message, messageIndex) => {
+      const reject = (recordIndex: number | null, reason: string, text: string, raw: Buffer) => {
+        rejections.push({
+          receivedAt,
+          channel: options.channel,
+          reason,
+          message: text,
+          recordIndex,
+          kafka: message.kafka,
+          headers: message.headers,
+          raw,
+        });
+        reported.push({ messageIndex, recordIndex, reason, message: text });
+      };
+
+      if (message.body.length > options.maxMessageBytes) {
+        reject(null, 'message_too_large', `message of ${message.body.length} bytes exceeds ${options.maxMessageBytes}`, message.body);
+        return;
+      }
+      const source: SourceMessage = { body: message.body, headers: message.headers, declaredFormat: message.declaredFormat };
+      const result = normalizeMessage(source, { now });
+      for (const rejected of result.rejected) {
+        const raw = rejected.index === null ? message.body : Buffer.from(rejected.raw, 'utf8');
+        reject(rejected.index, rejected.reason, rejected.message, raw);
+      }
+      for (const normalized of result.events) {
+        const event: LedgerEvent = {
+          ...normalized,
+          received_at: receivedAt,
+          origin: { ...normalized.origin, kafka: message.kafka },
+        };
+        try {
+          prepared.push(prepareEvent(event));
+        } catch (error) {
+          // canonicalization refuses values JSON cannot represent faithfully
+          reject(null, 'unserializable_event', (error as Error).message, Buffer.from(normalized.raw, 'utf8'));
+        }
+      }
+    });
+
+    const appended = await this.store.append({ events: prepared, rejections, offsets: options.offsets });
+    return { ...appended, normalized: prepared.length, rejections: reported };
+  }
+}

@@ -1,0 +1,26 @@
+import { canonicalNormalizer } from './canonical/canonical.normalizer.js';
+import { cloudEventsNormalizer } from './canonical/cloudevents.normalizer.js';
+import { cloudTrailNormalizer } from './cloudtrail/cloudtrail.normalizer.js';
+import { SOURCE_FORMATS, type SourceFormat } from './source-message.js';
+import type { SourceNormalizer } from './source-normalizer.js';
+
+/**
+ * Every format, in detection order: the first normalizer whose `detects` accepts a record
+ * handles it. CloudEvents comes first because its envelope (or headers) wraps a canonical
+ * event; the canonical shape is checked before CloudTrail's. A new format is one normalizer
+ * file plus one entry here.
+ */
+export const NORMALIZERS: readonly SourceNormalizer[] = [cloudEventsNormalizer, canonicalNormalizer, cloudTrailNormalizer];
+
+/** Other spellings people use when declaring a format. */
+const ALIASES: Readonly<Record<string, SourceFormat>> = {
+  cloudtrail: 'aws-cloudtrail',
+  'aws.cloudtrail': 'aws-cloudtrail',
+};
+
+/** The format a declared name means (case-insensitive), or null when it names none. */
+export function resolveFormatName(name: string): SourceFormat | null {
+  const key = name.trim().toLowerCase();
+  if ((SOURCE_FORMATS as readonly string[]).includes(key)) return key as SourceFormat;
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : null;
+}

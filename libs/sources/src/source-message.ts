@@ -1,0 +1,50 @@
+import type { NormalizedEvent } from '#domain';
+import type { RejectionReason } from './rejection-reasons.js';
+
+/** Formats this library reads. `ocsf`, `okta` and `linux-auth` join as further normalizers. */
+export const SOURCE_FORMATS = ['canonical', 'cloudevents', 'aws-cloudtrail'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
+
+/** Kafka header (and HTTP `format` parameter) that declares a message's format instead of detection. */
+export const LEDGER_FORMAT_HEADER = 'ledger-format';
+
+export interface SourceMessage {
+  /** The message bytes (UTF-8) or text, exactly as received. */
+  body: Uint8Array | string;
+  /** Kafka or HTTP headers; names are matched case-insensitively. */
+  headers?: Record<string, string | undefined>;
+  /** A declared format wins over detection and over the `ledger-format` header. */
+  declaredFormat?: string;
+}
+
+export interface RejectedRecord {
+  /**
+   * Position of the record in the message (0-based, counting every record the message held,
+   * accepted or not), or null when the message as a whole was rejected: then the DLQ should
+   * carry the original message bytes.
+   */
+  index: number | null;
+  /** Stable machine-readable reason (see REJECTION_REASONS). */
+  reason: RejectionReason;
+  /** Human-readable explanation, prefixed with the record's location (`line 3`, `Records[2]`). */
+  message: string;
+  /**
+   * The record's original text; the whole message text when `index` is null ('' when the
+   * message was too large to decode). Lossy (U+FFFD) only for `invalid_encoding`.
+   */
+  raw: string;
+}
+
+export interface NormalizeResult {
+  /** The declared format, else the format detected for the message's first record; null if none. */
+  format: SourceFormat | null;
+  events: NormalizedEvent[];
+  rejected: RejectedRecord[];
+}
+
+export interface NormalizeOptions {
+  /** "Now" for the event time plausibility check (no more than a day ahead); defaults to the clock. */
+  now?: Date | number | (() => Date | number);
+  /** Larger messages are rejected whole with `message_too_large`. Default 64 MiB. */
+  maxMessageBytes?: number;
+}

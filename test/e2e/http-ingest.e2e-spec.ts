@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestLedger, stratusRecords, type TestLedger } from '#test-support';
+
+describe('POST /v1/events (HTTP ingest)', () => {
+  let t: TestLedger;
+  const [first, second] = stratusRecords();
+
+  beforeAll(async () => {
+    t = await startTestLedger({ databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') }, 'http_ingest', {
+      LEDGER_HTTP_BODY_LIMIT_BYTES: '65536',
+      LEDGER_INGEST_ENABLED: 'false',
+    });
+  });
+  afterAll(async () => t?.close());
+
+  const post = (body: string, query = '') =>
+    fetch(`${t.ledger.url}/v1/events${query}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+  it('stores the good records of a delivery file and reports the bad one with its reason', async () => {
+    const bad = { ...first!.record, eventID: 'bad-time', eventTime: 'yesterday-ish' };
+    const body = `{"Records": [${first!.line}, ${JSON.stringify(bad)}, ${second!.line}]}`;
+    const response = await post(body);
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as Record<string, any>;
+    expect(result).toMatchObject({ appended: 2, duplicates: 0, rejected: 1 });
+    expect(result.rejections).toEqual([expect.objectContaining({ record_index: 1, reason: 'invalid_event_time' })]);
+    // The stored raw is the record's own bytes, sliced from the file, not a re-serialization.
+    const stored = (await (await fetch(`${t.ledger.url}/v1/events/${first!.record.eventID}`)).json()) as Record<string, any>;
+    expect(stored.raw).toBe(first!.line);
+  });
+
+  it('accepts NDJSON and counts a second delivery as duplicates', async () => {
+    const response = await post(`${first!.line}\n${second!.line}\n`);
+    expect(await response.json()).toMatchObject({ appended: 0, duplicates: 2, rejected: 0 });
+  });
+
+  it('refuses a body over the limit with 413 problem+json, storing nothing', async () => {
+    const before = await t.ledger.runtime.queries.statistics();
+    const response = await post(JSON.stringify({ Records: [{ ...first!.record, padding: 'x'.repeat(70_000) }] }));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: 'payload_too_large' });
+    expect((await t.ledger.runtime.queries.statistics()).events).toBe(before.events);
+  });
+
+  it('rejects an unknown declared format', async () => {
+    const result = await (await post(first!.line, '?format=smoke-signals')).json();
+    expect(result).toMatchObject({ appended: 0, rejected: 1, rejections: [expect.objectContaining({ reason: 'unknown_format' })] });
+  });
+});

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readSourceFiles } from '#ingestion';
+import { createProducer } from '#messaging';
+import { publishMessages } from '../../apps/ledger-cli/src/publish.command.js';
+import { waitUntilConsumed } from '../../apps/ledger-cli/src/wait-for-ingest.js';
+import { eventually, inputTopics, readTopic, startTestLedger, stratusFiles, stratusRecords, type TestLedger } from '#test-support';
+
+/**
+ * The spine end to end: real Stratus Red Team CloudTrail logs published to real Kafka,
+ * consumed by the running service, stored once in Postgres, and answered over HTTP.
+ */
+describe('Kafka → ledger → who-did-what API', () => {
+  let t: TestLedger;
+  const records = stratusRecords();
+
+  beforeAll(async () => {
+    t = await startTestLedger({ databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') }, 'kafka_e2e');
+  });
+  afterAll(async () => t?.close());
+
+  async function publishStratus() {
+    const files = await readSourceFiles(stratusFiles());
+    async function* all() {
+      for (const file of files) yield* file.messages;
+    }
+    const report = await publishMessages(t.kafka, t.config.kafka.topics, t.config.kafka.partitions, all());
+    await waitUntilConsumed(t.kafka, t.ledger.runtime.store, t.config.kafka.consumerGroup, inputTopics(t.config), 120_000);
+    return report;
+  }
+
+  it('stores every Stratus record exactly once, attributed to a subject', async () => {
+    const report = await publishStratus();
+    expect(report.records).toBe(records.length);
+    const { rows } = await t.db.pool.query('SELECT event_id, actor_subject, kafka_topic FROM ledger_events ORDER BY position');
+    expect(rows).toHaveLength(records.length);
+    expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(records.map((r) => r.record.eventID)));
+    for (const row of rows) {
+      expect(row.actor_subject, row.event_id).toMatch(/\S/);
+      expect(row.kafka_topic).toMatch(/\.(identity|authentication|authorization|activity)$/);
+    }
+    const rejected = await t.db.pool.query('SELECT count(*)::int AS n FROM ledger_rejections');
+    expect(rejected.rows[0].n).toBe(0);
+  });
+
+  it('answers who-did-what for a subject over HTTP, in event-time order, across pages', async () => {
+    const { rows } = await t.db.pool.query(
+      'SELECT actor_subject, count(*)::int AS n FROM ledger_events GROUP BY actor_subject ORDER BY n DESC LIMIT 1',
+    );
+    const subject: string = rows[0].actor_subject;
+    const expected: number = rows[0].n;
+    const seen: Array<{ id: string; time: string; actor: { subject: string } }> = [];
+    let cursor: string | null = null;
+    do {
+      const url = `${t.ledger.url}/v1/subjects/${encodeURIComponent(subject)}/activity?limit=7${cursor ? `&cursor=${cursor}` : ''}`;
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { items: typeof seen; next_cursor: string | null };
+      seen.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(expected);
+    expect(seen.every((e) => e.actor.subject === subject)).toBe(true);
+    const times = seen.map((e) => e.time);
+    expect([...times].sort()).toEqual(times);
+  });
+
+  it('publishing the same files again adds nothing', async () => {
+    const before = await t.ledger.runtime.queries.statistics();
+    await publishStratus();
+    const after = await t.ledger.runtime.queries.statistics();
+    expect(after.events).toBe(before.events);
+    expect(after.duplicates - before.duplicates).toBe(records.length);
+  });
+
+  it('dead-letters malformed messages with a reason while storing the valid ones around them', async () => {
+    const producer = createProducer(t.kafka);
+    await producer.connect();
+    const valid = (id: string) => JSON.stringify({ ...records[0]!.record, eventID: id });
+    const withTime = (id: string, eventTime: unknown) => JSON.stringify({ ...records[0]!.record, eventID: id, eventTime });
+    const noTime = { ...records[0]!.record, eventID: 'no-time' } as Record<string, unknown>;
+    delete noTime.eventTime;
+    const topic = t.config.kafka.topics.inputs.activity;
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'k', value: valid('valid-before') },
+        { key: 'k', value: '{"Records": [ this is not json' },
+        { key: 'k', value: JSON.stringify(noTime) },
+        { key: 'k', value: withTime('dots', '...') },
+        { key: 'k', value: valid('valid-after') },
+      ],
+    });
+    await producer.disconnect();
+    await waitUntilConsumed(t.kafka, t.ledger.runtime.store, t.config.kafka.consumerGroup, inputTopics(t.config), 60_000);
+
+    for (const id of ['valid-before', 'valid-after']) {
+      const response = await fetch(`${t.ledger.url}/v1/events/${id}`);
+      expect(response.status, id).toBe(200);
+    }
+    const dlq = await readTopic(t.kafka, t.config.kafka.topics.dlq, 3);
+    const reasons = dlq.map((m) => m.headers?.['ledger-reason']?.toString()).sort();
+    expect(reasons).toEqual(['invalid_event_time', 'invalid_json', 'missing_event_time']);
+    const bad = dlq.find((m) => m.headers?.['ledger-reason']?.toString() === 'invalid_json')!;
+    expect(bad.value?.toString()).toBe('{"Records": [ this is not json');
+    expect(bad.headers?.['ledger-source-topic']?.toString()).toBe(topic);
+    expect(await eventually(async () => ((await t.ledger.runtime.queries.statistics()).rejections === 3 ? true : undefined))).toBe(true);
+  });
+
+  it('serves health and an OpenAPI document that describes every endpoint', async () => {
+    expect((await fetch(`${t.ledger.url}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${t.ledger.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: 'ok', kafka: 'ok' } });
+    const openapi = (await (await fetch(`${t.ledger.url}/openapi.json`)).json()) as { paths: Record<string, any> };
+    expect(Object.keys(openapi.paths).sort()).toEqual(
+      ['/health/live', '/health/ready', '/v1/events', '/v1/events/{id}', '/v1/subjects/{subject}/activity'].sort(),
+    );
+    const timeline = openapi.paths['/v1/subjects/{subject}/activity'].get;
+    expect(timeline.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['subject', 'from', 'to', 'category', 'action', 'outcome', 'limit', 'cursor']),
+    );
+    expect(timeline.responses['200'].content['application/json'].schema.$ref).toContain('EventPageDto');
+    expect((await fetch(`${t.ledger.url}/docs`)).status).toBe(200);
+  });
+
+  it('answers bad parameters with problem+json naming the field, and unknown subjects with 404', async () => {
+    const bad = await fetch(`${t.ledger.url}/v1/events?limit=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(await bad.json()).toMatchObject({ code: 'invalid_argument', field: 'limit' });
+    const hostile = await fetch(`${t.ledger.url}/v1/events?subject=${encodeURIComponent("x' OR '1'='1")}`);
+    expect(hostile.status).toBe(200);
+    expect(((await hostile.json()) as { items: unknown[] }).items).toEqual([]);
+    const unknown = await fetch(`${t.ledger.url}/v1/subjects/${encodeURIComponent('arn:aws:iam::1:user/nobody')}/activity`);
+    expect(unknown.status).toBe(404);
+    const badCursor = await fetch(`${t.ledger.url}/v1/events?cursor=garbage`);
+    expect(await badCursor.json()).toMatchObject({ field: 'cursor' });
+  });
+});

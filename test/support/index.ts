@@ -1,0 +1,4 @@
+export { createTestDatabase, withDatabase, type TestDatabase } from './test-database.js';
+export { resolveTestInfrastructure, type TestInfrastructure } from './infrastructure.js';
+export { startTestLedger, readTopic, eventually, inputTopics, type TestLedger } from './test-ledger.js';
+export { SHARED_DATA, sharedDataAvailable, stratusFiles, stratusRecords } from './shared-data.js';

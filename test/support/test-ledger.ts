@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { loadConfig, type LedgerConfig } from '#config';
+import { createLogger } from '#logging';
+import { createKafka, inputTopicsOf } from '#messaging';
+import { startLedger, type RunningLedger } from '#service';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestLedger {
+  ledger: RunningLedger;
+  config: LedgerConfig;
+  db: TestDatabase;
+  kafka: Kafka;
+  close(): Promise<void>;
+}
+
+/**
+ * A running ledger (API on a free port, ingest consumer, DLQ relay) on its own database and
+ * its own Kafka topics and consumer group, so test files never see each other's data.
+ */
+export async function startTestLedger(
+  infra: { databaseUrl: string; kafkaBrokers: string },
+  label: string,
+  env: Record<string, string> = {},
+): Promise<TestLedger> {
+  const db = await createTestDatabase(infra.databaseUrl, label);
+  const prefix = `t${randomBytes(3).toString('hex')}.${label}`;
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: infra.kafkaBrokers,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LEDGER_CONSUMER_GROUP: `${prefix}.ingest`,
+    LEDGER_TOPIC_IDENTITY: `${prefix}.identity`,
+    LEDGER_TOPIC_AUTHENTICATION: `${prefix}.authentication`,
+    LEDGER_TOPIC_AUTHORIZATION: `${prefix}.authorization`,
+    LEDGER_TOPIC_ACTIVITY: `${prefix}.activity`,
+    LEDGER_TOPIC_ANOMALIES: `${prefix}.anomalies`,
+    LEDGER_TOPIC_DLQ: `${prefix}.dlq`,
+    LEDGER_TOPIC_PARTITIONS: '3',
+    ...env,
+  });
+  const logger = createLogger(process.env.LEDGER_TEST_LOG_LEVEL ?? 'warn', `test-${label}`);
+  const ledger = await startLedger(config, logger);
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${prefix}-test` }, logger);
+  return {
+    ledger,
+    config,
+    db,
+    kafka,
+    async close() {
+      await ledger.close();
+      await db.drop();
+    },
+  };
+}
+
+export function inputTopics(config: LedgerConfig): string[] {
+  return inputTopicsOf(config.kafka.topics);
+}
+
+/** Reads a topic from the beginning until `count` messages arrived (or the timeout passed). */
+export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          messages.push(message);
+          if (messages.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined) or the timeout passes. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
