@@ -18,12 +18,16 @@ export function canonicalJson(value: unknown): string {
   if (value === undefined) {
     throw new CanonicalJsonError('unsupported_type', '$', 'undefined has no JSON form');
   }
+  // Pieces joined once at the end: a flat string, where `+=` would build a deep rope that
+  // costs as much again to flatten when the caller encodes it to UTF-8.
+  const parts: string[] = [];
   try {
-    return serialize(value, []);
+    serialize(value, [], parts);
   } catch (error) {
     if (error instanceof PathedFailure) throw error.toError();
     throw error;
   }
+  return parts.join('');
 }
 
 /** The UTF-8 bytes of {@link canonicalJson}: what is hashed. */
@@ -79,19 +83,24 @@ class PathedFailure {
   }
 }
 
-function serialize(value: unknown, ancestors: object[]): string {
+function serialize(value: unknown, ancestors: object[], parts: string[]): void {
   switch (typeof value) {
     case 'string':
-      return quote(value);
+      parts.push(quote(value));
+      return;
     case 'number':
       if (!Number.isFinite(value)) throw new PathedFailure('non_finite_number', `${value} is not a finite number`);
       // ECMAScript Number::toString is exactly JCS's number form; it also turns -0 into "0".
-      return String(value);
+      parts.push(String(value));
+      return;
     case 'boolean':
-      return value ? 'true' : 'false';
+      parts.push(value ? 'true' : 'false');
+      return;
     case 'object':
-      if (value === null) return 'null';
-      return Array.isArray(value) ? serializeArray(value, ancestors) : serializeObject(value, ancestors);
+      if (value === null) parts.push('null');
+      else if (Array.isArray(value)) serializeArray(value, ancestors, parts);
+      else serializeObject(value, ancestors, parts);
+      return;
     case 'undefined':
       // Only reachable for array elements: object properties are filtered before recursing.
       throw new PathedFailure('undefined_in_array', 'undefined (or a hole) inside an array');
@@ -108,23 +117,23 @@ function enter(value: object, ancestors: object[]): void {
   ancestors.push(value);
 }
 
-function serializeArray(array: readonly unknown[], ancestors: object[]): string {
+function serializeArray(array: readonly unknown[], ancestors: object[], parts: string[]): void {
   enter(array, ancestors);
-  let out = '[';
+  parts.push('[');
   for (let i = 0; i < array.length; i++) {
-    if (i > 0) out += ',';
+    if (i > 0) parts.push(',');
     try {
-      out += serialize(array[i], ancestors);
+      serialize(array[i], ancestors, parts);
     } catch (error) {
       if (error instanceof PathedFailure) error.segments.push(`[${i}]`);
       throw error;
     }
   }
+  parts.push(']');
   ancestors.pop();
-  return out + ']';
 }
 
-function serializeObject(object: object, ancestors: object[]): string {
+function serializeObject(object: object, ancestors: object[], parts: string[]): void {
   const prototype: unknown = Object.getPrototypeOf(object);
   if (prototype !== Object.prototype && prototype !== null) {
     // Date, Map, Buffer, class instances: JSON.stringify would call toJSON or emit `{}`,
@@ -146,25 +155,23 @@ function serializeObject(object: object, ancestors: object[]): string {
   // `keys` is reordered alongside so that keys[i] still reads the value of names[i].
   const names = plain ? sortCodeUnits(keys) : normalizedSortedNames(keys);
 
-  let out = '{';
+  parts.push('{');
   let first = true;
   for (let i = 0; i < keys.length; i++) {
     const item = record[keys[i]];
     if (item === undefined) continue;
-    const name = names[i];
-    let serialized: string;
+    const name = plain ? '"' + names[i] + '":' : escape(names[i]) + ':';
+    parts.push(first ? name : ',' + name);
+    first = false;
     try {
-      serialized = serialize(item, ancestors);
+      serialize(item, ancestors, parts);
     } catch (error) {
-      if (error instanceof PathedFailure) error.segments.push(keyPath(name));
+      if (error instanceof PathedFailure) error.segments.push(keyPath(names[i]));
       throw error;
     }
-    if (!first) out += ',';
-    first = false;
-    out += (plain ? '"' + name + '"' : escape(name)) + ':' + serialized;
   }
+  parts.push('}');
   ancestors.pop();
-  return out + '}';
 }
 
 /** Sorts in place by UTF-16 code units (what `<` on strings compares) and returns the array. */

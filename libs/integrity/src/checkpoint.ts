@@ -1,14 +1,7 @@
 import { CheckpointError, SignedNoteError } from './integrity-errors.js';
 import { HASH_SIZE, emptyRoot } from './merkle.js';
-import {
-  type NoteSignature,
-  type SigningKey,
-  type VerifierKey,
-  decodeBase64,
-  parseNote,
-  signNote,
-  verifyNote,
-} from './signed-note.js';
+import { type NoteSignature, type SigningKey, type VerifierKey, parseNote, signNote, verifyNote } from './signed-note.js';
+import { decodeBase64 } from './strict-base64.js';
 
 /**
  * Signed checkpoints (tree heads) in the C2SP tlog-checkpoint format

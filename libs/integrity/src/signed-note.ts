@@ -1,4 +1,5 @@
 import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, hash, sign, verify } from 'node:crypto';
+import { decodeBase64 } from './strict-base64.js';
 import { SignedNoteError } from './integrity-errors.js';
 
 /**
@@ -307,17 +308,6 @@ function assertNoteText(text: string): void {
   }
   if (/[\u0000-\u0009\u000b-\u001f]/.test(text)) throw malformed('note text must not contain control characters other than newline');
   if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) throw malformed('note text is not valid Unicode');
-}
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Strict standard base64 (RFC 4648 section 4, padded): Buffer.from alone accepts almost anything. */
-export function decodeBase64(text: string, what: string): Buffer {
-  if (!BASE64.test(text)) throw malformed(`${what} is not standard padded base64`);
-  const bytes = Buffer.from(text, 'base64');
-  // Non-zero bits in the padding would let several texts decode to the same bytes.
-  if (bytes.toString('base64') !== text) throw malformed(`${what} is not canonical base64`);
-  return bytes;
 }
 
 function malformed(message: string): SignedNoteError {

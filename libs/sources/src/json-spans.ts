@@ -26,7 +26,6 @@ const BACKSLASH = 0x5c;
 const RBRACKET = 0x5d;
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
-const STRUCTURAL = /["[\]{}]/g;
 
 /** JSON's four whitespace characters (RFC 8259 section 2); nothing else counts. */
 export function isJsonWhitespace(code: number): boolean {
@@ -67,20 +66,16 @@ export function valueEnd(text: string, start: number): number {
   const first = text.charCodeAt(start);
   if (first === QUOTE) return stringEnd(text, start);
   if (first === LBRACE || first === LBRACKET) {
-    // jump from one structural character to the next: the native regex scan is much faster
-    // than a character loop over long string contents
     let depth = 0;
-    STRUCTURAL.lastIndex = start;
-    for (let match = STRUCTURAL.exec(text); match !== null; match = STRUCTURAL.exec(text)) {
-      const i = match.index;
+    for (let i = start; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code === QUOTE) {
         const end = stringEnd(text, i);
         if (end < 0) return -1;
-        STRUCTURAL.lastIndex = end;
+        i = end - 1;
       } else if (code === LBRACE || code === LBRACKET) {
         depth++;
-      } else {
+      } else if (code === RBRACE || code === RBRACKET) {
         depth--;
         if (depth === 0) return i + 1;
       }
