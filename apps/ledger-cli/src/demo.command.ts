@@ -82,9 +82,10 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
 async function printIncidents(ledger: RunningLedger, incidents: SeededIncident[], say: (line?: string) => void): Promise<void> {
   // Everything below comes through the public API, exactly as a user would ask for it.
   const api = async (path: string) => (await fetch(`${ledger.url}${path}`)).json() as Promise<Record<string, any>>;
+  const mfa = (event: Record<string, any>) => (event.authentication ? `  mfa=${String(event.authentication.mfa)}` : '');
   const line = (event: Record<string, any>, mark = '') =>
     `  ${event.time}  ${String(event.action).padEnd(34)} ${String(event.outcome).padEnd(8)} ` +
-    `from ${event.source?.ip ?? event.source?.service ?? '-'}${mark}`;
+    `from ${event.source?.ip ?? event.source?.service ?? '-'}${mfa(event)}${mark}`;
 
   say('');
   say('Seeded incidents: the evidence and who is accountable');

@@ -1,5 +1,5 @@
-import { createPool, ensureDatabase, EventStoreRepository, migrate } from '#event-store';
-import { IngestService, readSourceFiles, type IncomingMessage } from '#ingestion';
+import { createPool, ensureDatabase, migrate } from '#event-store';
+import { createLedgerEventStore, IngestService, readSourceFiles, type IncomingMessage } from '#ingestion';
 import { printResult, type CliContext } from './cli-context.js';
 import { createProgress } from './progress.js';
 
@@ -15,7 +15,7 @@ export async function ingestCommand(context: CliContext, paths: string[]): Promi
   const progress = createProgress(context.interactive, 'ingesting', 0);
   try {
     await migrate(pool);
-    const ingest = new IngestService(new EventStoreRepository(pool));
+    const ingest = new IngestService(createLedgerEventStore(pool));
     let chunk: IncomingMessage[] = [];
     const flush = async () => {
       if (!chunk.length) return;

@@ -43,6 +43,7 @@ export async function startLedger(config: LedgerConfig, logger: Logger, options:
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', raw: ['json'] });
   app.enableShutdownHooks();
+  await runtime.loadIdentityMap();
   if (options.workers !== false) await runtime.startWorkers();
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address();

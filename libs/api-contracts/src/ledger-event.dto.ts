@@ -120,3 +120,21 @@ export class HealthDto {
   @ApiPropertyOptional({ description: 'Per dependency: ok or the error seen.', example: { postgres: 'ok', kafka: 'ok' } })
   checks?: Record<string, string>;
 }
+
+export class SubjectAliasDto {
+  @ApiProperty({ example: 'okta:alice@example.com' }) subject!: string;
+  @ApiProperty({ type: [String], example: ['human'] }) kinds!: string[];
+  @ApiProperty({ description: 'Events attributed to this alias (re-attributions included).' }) events!: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) first_seen!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_seen!: string | null;
+}
+
+export class SubjectProfileDto {
+  @ApiProperty({ description: 'The subject asked for.' }) subject!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The person the identity map links this subject to.' }) person!: string | null;
+  @ApiProperty({ type: [SubjectAliasDto], description: 'Every alias of the person (or the subject alone), with activity.' })
+  aliases!: SubjectAliasDto[];
+  @ApiProperty() events!: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) first_seen!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_seen!: string | null;
+}

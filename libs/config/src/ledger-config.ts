@@ -35,6 +35,12 @@ const environmentSchema = z.object({
   LEDGER_HTTP_BODY_LIMIT_BYTES: positiveInt(8 * 1024 * 1024),
   LEDGER_PAGE_LIMIT_MAX: positiveInt(1000),
   LEDGER_DB_POOL_SIZE: positiveInt(10),
+  LEDGER_AUTH_DISABLED: z.enum(['true', 'false']).default('false'),
+  LEDGER_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(50),
+  LEDGER_RATE_LIMIT_BURST: positiveInt(100),
+  LEDGER_API_KEY_CACHE_MS: z.coerce.number().int().min(0).default(1000),
+  LEDGER_SELF_AUDIT_FLUSH_MS: positiveInt(200),
+  LEDGER_IDENTITY_MAP: z.string().min(1).optional(),
 });
 
 export interface LedgerConfig {
@@ -54,6 +60,18 @@ export interface LedgerConfig {
   logLevel: string;
   ingest: { maxBatchEvents: number; maxMessageBytes: number };
   database: { poolSize: number };
+  access: {
+    /** Local experiments only: every caller is admitted as `anonymous` (logged loudly at start). */
+    authDisabled: boolean;
+    /** Per API key, per instance; perSecond 0 disables limiting. */
+    rateLimit: { perSecond: number; burst: number };
+    /** How long a looked-up key is trusted before asking the database again: a revocation takes effect within this. */
+    keyCacheMs: number;
+    /** Longest wait before a self-audit record is appended. */
+    selfAuditFlushMs: number;
+  };
+  /** JSON file linking the aliases of each person (docs/identity-map.md); optional. */
+  identityMapPath: string | null;
 }
 
 export class ConfigError extends Error {
@@ -99,5 +117,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     logLevel: e.LOG_LEVEL,
     ingest: { maxBatchEvents: e.LEDGER_MAX_BATCH_EVENTS, maxMessageBytes: e.LEDGER_MAX_MESSAGE_BYTES },
     database: { poolSize: e.LEDGER_DB_POOL_SIZE },
+    access: {
+      authDisabled: e.LEDGER_AUTH_DISABLED === 'true',
+      rateLimit: { perSecond: e.LEDGER_RATE_LIMIT_PER_SECOND, burst: e.LEDGER_RATE_LIMIT_BURST },
+      keyCacheMs: e.LEDGER_API_KEY_CACHE_MS,
+      selfAuditFlushMs: e.LEDGER_SELF_AUDIT_FLUSH_MS,
+    },
+    identityMapPath: e.LEDGER_IDENTITY_MAP ?? null,
   };
 }

@@ -51,6 +51,11 @@ export interface Actor {
   credential_id?: string | null;
   /** Session name claimed by the caller (unverified) when the source reports one. */
   session_name?: string | null;
+  /**
+   * True when the session name claims someone other than the subject that the credential
+   * chain or source identity proves: itself a finding (DESIGN 5.1).
+   */
+  claim_contradicted?: boolean;
 }
 
 export interface Authentication {

@@ -3,7 +3,8 @@ import type { Pool } from './database.js';
 import * as sql from './event-query.sql.js';
 
 export interface EventFilter {
-  subject?: string;
+  /** Any of these accountable subjects (a person's aliases), as attributed now: later re-attributions count. */
+  subjects?: string[];
   principal?: string;
   action?: string;
   category?: string;
@@ -25,7 +26,10 @@ export interface PageCursor {
 export interface StoredEvent {
   position: number;
   idCollision: boolean;
+  /** The event with its accountable subject as attributed now (see `reattribution`). */
   event: LedgerEvent;
+  /** Set when the subject was resolved after the event was stored (e.g. its AssumeRole arrived later). */
+  reattribution: { previousSubject: string; previousAttribution: string; resolvedByPosition: number } | null;
 }
 
 export interface EventPage {
@@ -34,16 +38,15 @@ export interface EventPage {
 }
 
 /** Columns a filter may constrain, each bound to a parameter, never spliced as text. */
-const FILTER_COLUMNS: Array<[keyof EventFilter, string]> = [
-  ['subject', 'actor_subject = $'],
-  ['principal', 'actor_principal = $'],
-  ['action', 'action = $'],
-  ['category', 'category = $'],
-  ['outcome', 'outcome = $'],
-  ['target', 'target_id = $'],
-  ['sourceIp', 'source_ip = $::inet'],
-  ['from', 'time >= $::timestamptz'],
-  ['to', 'time < $::timestamptz'],
+const FILTER_COLUMNS: Array<[Exclude<keyof EventFilter, 'subjects'>, string]> = [
+  ['principal', 'e.actor_principal = $'],
+  ['action', 'e.action = $'],
+  ['category', 'e.category = $'],
+  ['outcome', 'e.outcome = $'],
+  ['target', 'e.target_id = $'],
+  ['sourceIp', 'e.source_ip = $::inet'],
+  ['from', 'e.time >= $::timestamptz'],
+  ['to', 'e.time < $::timestamptz'],
 ];
 
 /** The read side of the event store: who-did-what searches in event-time order. */
@@ -53,19 +56,29 @@ export class EventQueryRepository {
   async search(filter: EventFilter, limit: number, after: PageCursor | null): Promise<EventPage> {
     const clauses: string[] = [];
     const values: unknown[] = [];
+    const bind = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
     for (const [key, template] of FILTER_COLUMNS) {
       const value = filter[key];
-      if (value === undefined) continue;
-      values.push(value);
-      clauses.push(template.replace('$', `$${values.length}`));
+      if (value !== undefined) clauses.push(template.replace('$', bind(value)));
     }
-    if (after) {
-      values.push(after.time, after.position);
-      clauses.push(`(time, position) > ($${values.length - 1}::timestamptz, $${values.length}::bigint)`);
+    if (after) clauses.push(`(e.time, e.position) > (${bind(after.time)}::timestamptz, ${bind(after.position)}::bigint)`);
+    const limitParameter = bind(limit + 1);
+    let rows: EventRow[];
+    if (filter.subjects) {
+      // Two index-ordered queries merged: events still attributed as stored, and events
+      // re-attributed to these subjects later. Each is cheap on its own index.
+      const subjects = bind(filter.subjects);
+      const [asStored, resolvedLater] = await Promise.all([
+        this.pool.query<EventRow>(sql.searchEvents([...clauses, `e.actor_subject = ANY(${subjects}::text[])`, 'r.position IS NULL'], limitParameter), values),
+        this.pool.query<EventRow>(sql.searchReattributed([...clauses, `r.subject = ANY(${subjects}::text[])`], limitParameter), values),
+      ]);
+      rows = mergeByTimeAndPosition(asStored.rows, resolvedLater.rows).slice(0, limit + 1);
+    } else {
+      rows = (await this.pool.query<EventRow>(sql.searchEvents(clauses, limitParameter), values)).rows;
     }
-    values.push(limit + 1);
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    const { rows } = await this.pool.query<EventRow>(sql.searchEvents(where, values.length), values);
     const items = rows.slice(0, limit).map(toStoredEvent);
     const last = items[items.length - 1];
     const next = rows.length > limit && last ? { time: last.event.time, position: last.position } : null;
@@ -83,8 +96,8 @@ export class EventQueryRepository {
     return rows[0] ? toStoredEvent(rows[0]) : null;
   }
 
-  async subjectExists(subject: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(sql.SUBJECT_EXISTS, [subject]);
+  async subjectExists(subjects: string[]): Promise<boolean> {
+    const { rowCount } = await this.pool.query(sql.SUBJECT_EXISTS, [subjects]);
     return (rowCount ?? 0) > 0;
   }
 
@@ -102,10 +115,44 @@ export interface LedgerStatistics {
 
 interface EventRow {
   position: number;
+  time: Date;
   id_collision: boolean;
   document: string;
+  r_subject: string | null;
+  r_attribution: string | null;
+  r_kind: string | null;
+  r_via: string | null;
+  r_claim_contradicted: boolean | null;
+  r_resolved_by: number | null;
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
-  return { position: row.position, idCollision: row.id_collision, event: JSON.parse(row.document) as LedgerEvent };
+  const event = JSON.parse(row.document) as LedgerEvent;
+  if (row.r_subject === null) return { position: row.position, idCollision: row.id_collision, event, reattribution: null };
+  const reattribution = { previousSubject: event.actor.subject, previousAttribution: event.actor.attribution, resolvedByPosition: row.r_resolved_by! };
+  event.actor = {
+    ...event.actor,
+    subject: row.r_subject,
+    attribution: row.r_attribution as LedgerEvent['actor']['attribution'],
+    kind: row.r_kind as LedgerEvent['actor']['kind'],
+    via: row.r_via,
+    ...(row.r_claim_contradicted ? { claim_contradicted: true } : {}),
+  };
+  return { position: row.position, idCollision: row.id_collision, event, reattribution };
+}
+
+function mergeByTimeAndPosition(a: EventRow[], b: EventRow[]): EventRow[] {
+  if (b.length === 0) return a;
+  const merged: EventRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const takeA = j >= b.length || (i < a.length && compare(a[i]!, b[j]!) <= 0);
+    merged.push(takeA ? a[i++]! : b[j++]!);
+  }
+  return merged;
+}
+
+function compare(x: EventRow, y: EventRow): number {
+  return x.time.getTime() - y.time.getTime() || x.position - y.position;
 }

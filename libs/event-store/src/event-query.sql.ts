@@ -1,20 +1,40 @@
 // SQL of the event store's read side, run only by EventQueryRepository.
 
-/** `where` is built from fixed clause templates with numbered parameters only. */
-export function searchEvents(where: string, limitParameter: number): string {
-  return `SELECT position, id_collision, document FROM ledger_events ${where}
-          ORDER BY time, position LIMIT $${limitParameter}`;
+const EVENT_COLUMNS = `e.position, e.time, e.id_collision, e.document,
+  r.subject AS r_subject, r.attribution AS r_attribution, r.kind AS r_kind, r.via AS r_via,
+  r.claim_contradicted AS r_claim_contradicted, r.resolved_by_position AS r_resolved_by`;
+
+/** `clauses` are built from fixed templates with numbered parameters only. */
+export function searchEvents(clauses: string[], limitParameter: string): string {
+  return `SELECT ${EVENT_COLUMNS}
+          FROM ledger_events e LEFT JOIN ledger_reattributions r ON r.position = e.position
+          ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
+          ORDER BY e.time, e.position LIMIT ${limitParameter}`;
+}
+
+/** Events re-attributed after they were stored, found through the re-attribution index. */
+export function searchReattributed(clauses: string[], limitParameter: string): string {
+  return `SELECT ${EVENT_COLUMNS}
+          FROM ledger_reattributions r JOIN ledger_events e ON e.position = r.position AND e.time = r.time
+          WHERE ${clauses.join(' AND ')}
+          ORDER BY e.time, e.position LIMIT ${limitParameter}`;
 }
 
 export const FIND_BY_SOURCE_ID = `
-  SELECT e.position, e.id_collision, e.document
+  SELECT ${EVENT_COLUMNS}
   FROM ledger_event_keys k JOIN ledger_events e ON e.position = k.position
+  LEFT JOIN ledger_reattributions r ON r.position = e.position
   WHERE k.event_id = $1
   ORDER BY e.position`;
 
-export const FIND_BY_POSITION = 'SELECT position, id_collision, document FROM ledger_events WHERE position = $1';
+export const FIND_BY_POSITION = `
+  SELECT ${EVENT_COLUMNS}
+  FROM ledger_events e LEFT JOIN ledger_reattributions r ON r.position = e.position
+  WHERE e.position = $1`;
 
-export const SUBJECT_EXISTS = 'SELECT 1 FROM ledger_events WHERE actor_subject = $1 LIMIT 1';
+export const SUBJECT_EXISTS = `
+  SELECT 1 WHERE EXISTS (SELECT 1 FROM ledger_events WHERE actor_subject = ANY($1::text[]))
+              OR EXISTS (SELECT 1 FROM ledger_reattributions WHERE subject = ANY($1::text[]))`;
 
 export const STATISTICS = `
   SELECT (SELECT next_position FROM ledger_head) AS events,

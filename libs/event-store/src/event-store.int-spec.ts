@@ -144,12 +144,12 @@ describe('event store (real Postgres)', () => {
     const seen: string[] = [];
     let cursor = null;
     do {
-      const page = await queries.search({ subject }, 3, cursor);
+      const page = await queries.search({ subjects: [subject] }, 3, cursor);
       seen.push(...page.items.map((item) => item.event.id));
       cursor = page.next;
     } while (cursor);
     expect(seen).toEqual(['t-3', 't-1', 't-2', 't-0']);
-    const window = await queries.search({ subject, from: '2026-11-02T08:00:00.000Z', to: '2026-11-02T09:00:00.000Z' }, 10, null);
+    const window = await queries.search({ subjects: [subject], from: '2026-11-02T08:00:00.000Z', to: '2026-11-02T09:00:00.000Z' }, 10, null);
     expect(window.items.map((item) => item.event.id)).toEqual(['t-1', 't-2']);
   });
 });

@@ -48,7 +48,10 @@ export interface AppendResult {
 export class EventStoreRepository {
   private readonly knownPartitions = new Set<string>();
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly participants: AppendParticipant[] = [],
+  ) {}
 
   async append(request: AppendRequest): Promise<AppendResult> {
     return inTransaction(this.pool, (client) => this.appendWith(client, request));
@@ -70,40 +73,25 @@ export class EventStoreRepository {
     const events = request.events.filter((prepared) => isFresh(prepared.event.origin.kafka));
     const rejections = (request.rejections ?? []).filter((rejection) => isFresh(rejection.kafka));
 
-    const existing = events.length ? await this.lookupKeys(client, events) : new Map<string, KeyState>();
-    const fresh: Array<{ prepared: PreparedEvent; position: number; idCollision: boolean }> = [];
+    // Participants (attribution, identity map) see and may refine the batch under the lock,
+    // so what they read (credentials, aliases) is exactly what earlier appends committed.
     const duplicates: Array<{ prepared: PreparedEvent; position: number }> = [];
-
-    for (const prepared of events) {
-      const idKey = sourceIdKey(prepared);
-      const state = existing.get(idKey) ?? { hashes: new Map<string, number>() };
-      const hashHex = prepared.contentHash.toString('hex');
-      const storedAt = state.hashes.get(hashHex);
-      if (storedAt !== undefined) {
-        duplicates.push({ prepared, position: storedAt });
-        result.placements.push({ position: storedAt, outcome: 'duplicate' });
-        continue;
+    let pending = events;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 4) throw new Error('append participants kept producing events; giving up');
+      for (const participant of this.participants) {
+        if (participant.beforeAppend) pending = await participant.beforeAppend(client, pending);
       }
-      const idCollision = state.hashes.size > 0;
-      const position = nextPosition++;
-      state.hashes.set(hashHex, position);
-      existing.set(idKey, state);
-      fresh.push({ prepared, position, idCollision });
-      result.placements.push({ position, outcome: 'appended' });
-      if (idCollision) result.idCollisions++;
+      const placed = await this.place(client, pending, nextPosition, result, duplicates);
+      nextPosition += placed.length;
+      pending = [];
+      if (placed.length === 0) continue;
+      for (const participant of this.participants) {
+        if (participant.afterAppend) pending.push(...(await participant.afterAppend(client, placed)));
+      }
     }
+    if (nextPosition !== head.rows[0]!.next_position) await client.query(sql.ADVANCE_HEAD, [nextPosition]);
 
-    if (fresh.length) {
-      await this.ensurePartitions(client, fresh.map((row) => row.prepared.partitionMonth));
-      await client.query(sql.INSERT_EVENTS, toEventColumns(fresh));
-      await client.query(sql.INSERT_KEYS, [
-        fresh.map((row) => row.prepared.event.origin.system),
-        fresh.map((row) => row.prepared.event.id),
-        fresh.map((row) => row.prepared.contentHash),
-        fresh.map((row) => row.position),
-      ]);
-      await client.query(sql.ADVANCE_HEAD, [nextPosition]);
-    }
     if (duplicates.length) {
       await client.query(sql.INSERT_DUPLICATE_RECEIPTS, [
         duplicates.map((row) => row.position),
@@ -130,10 +118,52 @@ export class EventStoreRepository {
     for (const offset of request.offsets ?? []) {
       await client.query(sql.UPSERT_OFFSET, [offset.groupId, offset.topic, offset.partition, offset.nextOffset]);
     }
-    result.appended = fresh.length;
     result.duplicates = duplicates.length;
     result.rejected = rejections.length;
     return result;
+  }
+
+  /** Stores the events that are new, counts the ones already stored, and returns the new ones with their positions. */
+  private async place(
+    client: PoolClient,
+    events: PreparedEvent[],
+    firstPosition: number,
+    result: AppendResult,
+    duplicates: Array<{ prepared: PreparedEvent; position: number }>,
+  ): Promise<PlacedEvent[]> {
+    const existing = events.length ? await this.lookupKeys(client, events) : new Map<string, KeyState>();
+    const fresh: PlacedEvent[] = [];
+    let nextPosition = firstPosition;
+    for (const prepared of events) {
+      const idKey = sourceIdKey(prepared);
+      const state = existing.get(idKey) ?? { hashes: new Map<string, number>() };
+      const hashHex = prepared.contentHash.toString('hex');
+      const storedAt = state.hashes.get(hashHex);
+      if (storedAt !== undefined) {
+        duplicates.push({ prepared, position: storedAt });
+        result.placements.push({ position: storedAt, outcome: 'duplicate' });
+        continue;
+      }
+      const idCollision = state.hashes.size > 0;
+      const position = nextPosition++;
+      state.hashes.set(hashHex, position);
+      existing.set(idKey, state);
+      fresh.push({ prepared, position, idCollision });
+      result.placements.push({ position, outcome: 'appended' });
+      if (idCollision) result.idCollisions++;
+    }
+    if (fresh.length) {
+      await this.ensurePartitions(client, fresh.map((row) => row.prepared.partitionMonth));
+      await client.query(sql.INSERT_EVENTS, toEventColumns(fresh));
+      await client.query(sql.INSERT_KEYS, [
+        fresh.map((row) => row.prepared.event.origin.system),
+        fresh.map((row) => row.prepared.event.id),
+        fresh.map((row) => row.prepared.contentHash),
+        fresh.map((row) => row.position),
+      ]);
+    }
+    result.appended += fresh.length;
+    return fresh;
   }
 
   private async consumedUpTo(client: PoolClient, offsets: ConsumedOffset[]): Promise<Map<string, bigint>> {
@@ -188,6 +218,24 @@ export class EventStoreRepository {
   }
 }
 
+export interface PlacedEvent {
+  prepared: PreparedEvent;
+  position: number;
+  idCollision: boolean;
+}
+
+/**
+ * Work that must happen atomically with an append and see a consistent ledger: it runs in
+ * the append transaction, under the head lock. `beforeAppend` may replace events (e.g. with a
+ * resolved accountable subject: same source record, same content hash, new document);
+ * `afterAppend` may maintain its own tables and return further events to append in the same
+ * transaction (e.g. the attribution record of an earlier event).
+ */
+export interface AppendParticipant {
+  beforeAppend?(client: PoolClient, events: PreparedEvent[]): Promise<PreparedEvent[]>;
+  afterAppend?(client: PoolClient, placed: PlacedEvent[]): Promise<PreparedEvent[]>;
+}
+
 interface KeyState {
   hashes: Map<string, number>;
 }
@@ -196,7 +244,7 @@ function sourceIdKey(prepared: PreparedEvent): string {
   return `${prepared.event.origin.system}\u0000${prepared.event.id}`;
 }
 
-function toEventColumns(rows: Array<{ prepared: PreparedEvent; position: number; idCollision: boolean }>): unknown[] {
+function toEventColumns(rows: PlacedEvent[]): unknown[] {
   const column = <T>(pick: (row: (typeof rows)[number]) => T): T[] => rows.map(pick);
   return [
     column((r) => r.position),

@@ -5,6 +5,8 @@ export {
   EventStoreRepository,
   type AppendRequest,
   type AppendResult,
+  type AppendParticipant,
+  type PlacedEvent,
   type ConsumedOffset,
   type RejectionInput,
 } from './event-store.repository.js';
@@ -18,3 +20,4 @@ export {
 } from './event-query.repository.js';
 export { ReaderCheckpointRepository } from './reader-checkpoint.repository.js';
 export { RejectionRepository, type StoredRejection } from './rejection.repository.js';
+export { SubjectQueryRepository, type SubjectAliasSummary } from './subject-query.repository.js';

@@ -4,3 +4,4 @@ export { DlqRelay } from './dlq-relay.js';
 export { headersToStrings } from './kafka-headers.js';
 export { RecordPublisher, type PublishReport } from './record-publisher.js';
 export { readSourceFiles, type SourceFile } from './source-files.js';
+export { createLedgerEventStore } from './ledger-event-store.js';

@@ -28,6 +28,13 @@ export class RecordPublisher {
   async publish(message: Buffer): Promise<void> {
     this.report.messages++;
     const { events, rejected } = normalizeMessage({ body: message });
+    if (events.length === 1 && rejected.length === 0) {
+      // One record: send the message as it came. Its `raw` may not be the message itself
+      // (a canonical event can carry the source record it was made from).
+      this.enqueue(this.topics.inputs[events[0]!.category], events[0]!.actor.subject, message);
+      return this.flushIfFull();
+    }
+    // A delivery file: each record on its own, as the exact slice of the file it was.
     for (const event of events) {
       this.enqueue(this.topics.inputs[event.category], event.actor.subject, Buffer.from(event.raw, 'utf8'));
     }
@@ -36,6 +43,10 @@ export class RecordPublisher {
       const value = record.index === null ? message : Buffer.from(record.raw, 'utf8');
       this.enqueue(this.topics.inputs.activity, null, value);
     }
+    return this.flushIfFull();
+  }
+
+  private async flushIfFull(): Promise<void> {
     if (this.pending.length >= this.batchSize) await this.flush();
   }
 

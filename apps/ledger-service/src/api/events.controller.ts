@@ -5,6 +5,7 @@ import { EventPageDto, IngestResultDto, LedgerEventDto } from '#api-contracts';
 import { NotFoundError, PayloadTooLargeError, InvalidArgumentError } from '#domain';
 import type { LedgerConfig } from '#config';
 import { EventQueryRepository } from '#event-store';
+import { IdentityRepository } from '#attribution';
 import { headersToStrings, IngestService } from '#ingestion';
 import { LEDGER_CONFIG } from '../tokens.js';
 import { RequiresScope } from './access.guard.js';
@@ -18,6 +19,7 @@ export class EventsController {
   constructor(
     private readonly queries: EventQueryRepository,
     private readonly ingest: IngestService,
+    private readonly identities: IdentityRepository,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
@@ -30,7 +32,8 @@ export class EventsController {
     const q = parseQuery(eventFilterSchema(this.config.http.pageLimitMax), query);
     const page = await this.queries.search(
       {
-        subject: q.subject,
+        // Any alias of a person finds all of the person's events.
+        subjects: q.subject === undefined ? undefined : (await this.identities.aliasesOf(q.subject)).aliases,
         principal: q.principal,
         action: q.action,
         category: q.category,
