@@ -138,3 +138,19 @@ export class SubjectProfileDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) first_seen!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) last_seen!: string | null;
 }
+
+export class SubjectListItemDto {
+  @ApiProperty({ example: 'arn:aws:iam::111122223333:user/alice' }) subject!: string;
+  @ApiProperty({ type: [String], example: ['human'] }) kinds!: string[];
+  @ApiProperty() events!: number;
+  @ApiProperty({ description: 'Events with outcome failure.' }) failures!: number;
+  @ApiProperty({ description: 'Events acted as a root identity.' }) root_events!: number;
+  @ApiProperty({ format: 'date-time' }) first_seen!: string;
+  @ApiProperty({ format: 'date-time', description: 'Last activity (event time).' }) last_seen!: string;
+  @ApiProperty({ example: 's3:GetObject' }) last_action!: string;
+}
+
+export class SubjectPageDto {
+  @ApiProperty({ type: [SubjectListItemDto] }) items!: SubjectListItemDto[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}

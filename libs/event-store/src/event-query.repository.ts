@@ -91,6 +91,17 @@ export class EventQueryRepository {
     return rows.map(toStoredEvent);
   }
 
+  /**
+   * The next events in ledger order after `position` (exclusive), exactly as stored: what
+   * position-driven readers consume. Later re-attributions are not applied here; readers see
+   * them as the `identity.attribution.resolved` events that record them, in order, so a
+   * replay from position 0 reproduces the live result.
+   */
+  async readAfter(position: number, limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(sql.READ_AFTER, [position, limit]);
+    return rows.map(toStoredEvent);
+  }
+
   async findByPosition(position: number): Promise<StoredEvent | null> {
     const { rows } = await this.pool.query<EventRow>(sql.FIND_BY_POSITION, [position]);
     return rows[0] ? toStoredEvent(rows[0]) : null;

@@ -40,3 +40,13 @@ export const STATISTICS = `
   SELECT (SELECT next_position FROM ledger_head) AS events,
          (SELECT count(*) FROM ledger_rejections)::bigint AS rejections,
          (SELECT count(*) FROM ledger_duplicate_receipts)::bigint AS duplicates`;
+
+// Ledger order, for readers: the head lock makes positions visible in order (0001), so
+// reading `position > last` never skips an event that commits late.
+export const READ_AFTER = `
+  SELECT e.position, e.time, e.id_collision, e.document,
+         NULL AS r_subject, NULL AS r_attribution, NULL AS r_kind, NULL AS r_via,
+         NULL AS r_claim_contradicted, NULL AS r_resolved_by
+  FROM ledger_events e
+  WHERE e.position > $1
+  ORDER BY e.position LIMIT $2`;

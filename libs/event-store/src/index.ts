@@ -21,3 +21,15 @@ export {
 export { ReaderCheckpointRepository } from './reader-checkpoint.repository.js';
 export { RejectionRepository, type StoredRejection } from './rejection.repository.js';
 export { SubjectQueryRepository, type SubjectAliasSummary } from './subject-query.repository.js';
+export {
+  MerkleLogRepository,
+  MerkleLogQueries,
+  MerkleLogWriter,
+  MAX_LEAVES_PER_ROW,
+  type CheckpointRow,
+  type NewCheckpoint,
+  type SubtreeRow,
+  type KeyRecordRow,
+  type VerificationEventRow,
+  type StoredEventColumns,
+} from './merkle-log.repository.js';

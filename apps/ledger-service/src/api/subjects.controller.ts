@@ -1,15 +1,17 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { EventPageDto, SubjectProfileDto } from '#api-contracts';
-import { NotFoundError } from '#domain';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EventPageDto, SubjectPageDto, SubjectProfileDto } from '#api-contracts';
+import { SubjectsRepository } from '#projections';
+import { z } from 'zod';
+import { InvalidArgumentError, NotFoundError } from '#domain';
 import type { LedgerConfig } from '#config';
 import { EventQueryRepository, SubjectQueryRepository } from '#event-store';
 import { IdentityRepository } from '#attribution';
 import { LEDGER_CONFIG } from '../tokens.js';
-import { RequiresScope } from './access.guard.js';
+import { RequiresScope, SelfAudit } from './access.guard.js';
 import { ApiEventFilters, ApiProblem } from './api-docs.decorators.js';
 import { toPageResponse } from './event-responses.js';
-import { decodeCursor, eventFilterSchema, parseQuery } from './query-parameters.js';
+import { decodeCursor, eventFilterSchema, parseQuery, pathParameter } from './query-parameters.js';
 
 @ApiTags('subjects')
 @Controller('v1/subjects')
@@ -18,18 +20,55 @@ export class SubjectsController {
     private readonly queries: EventQueryRepository,
     private readonly identities: IdentityRepository,
     private readonly subjects: SubjectQueryRepository,
+    private readonly subjectList: SubjectsRepository,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
+  @Get()
+  @RequiresScope('events:read')
+  @ApiOperation({ summary: 'Every accountable subject, with its last activity, in subject order.' })
+  @ApiQuery({ name: 'kind', required: false, enum: ['human', 'service', 'root', 'unknown'] })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
+  @ApiQuery({ name: 'cursor', required: false, description: '`next_cursor` of the previous page.' })
+  @ApiOkResponse({ type: SubjectPageDto })
+  @ApiProblem(400, 'A parameter is invalid (named in `field`).')
+  async list(@Query() query: unknown) {
+    const schema = z
+      .object({
+        kind: z.enum(['human', 'service', 'root', 'unknown']).optional(),
+        limit: z.coerce.number().int().min(1).max(this.config.http.pageLimitMax).default(100),
+        cursor: z.string().min(1).max(4096).optional(),
+      })
+      .strict();
+    const q = parseQuery(schema, query);
+    const after = q.cursor === undefined ? null : decodeSubjectCursor(q.cursor);
+    const page = await this.subjectList.list(after, q.kind ?? null, q.limit);
+    return {
+      items: page.items.map((s) => ({
+        subject: s.subject,
+        kinds: s.kinds,
+        events: s.events,
+        failures: s.failures,
+        root_events: s.rootEvents,
+        first_seen: s.firstSeen,
+        last_seen: s.lastSeen,
+        last_action: s.lastAction,
+      })),
+      next_cursor: page.next === null ? null : Buffer.from(page.next, 'utf8').toString('base64url'),
+    };
+  }
+
   @Get(':subject')
   @RequiresScope('events:read')
+  @SelfAudit({ operation: 'GetSubjectProfile', target: { param: 'subject', type: 'subject' } })
   @ApiOperation({
     summary: 'Who this subject is: the person the identity map links it to, and every alias with its activity.',
   })
   @ApiParam({ name: 'subject', description: 'Accountable subject id or any alias of the person, URL-encoded.' })
   @ApiOkResponse({ type: SubjectProfileDto })
   @ApiProblem(404, 'The ledger has no event for this subject or any of its aliases.')
-  async profile(@Param('subject') subject: string) {
+  async profile(@Param('subject') subjectParameter: string) {
+    const subject = pathParameter('subject', subjectParameter);
     const { person, aliases } = await this.identities.aliasesOf(subject);
     const summaries = await this.subjects.summarize(aliases);
     if (summaries.length === 0 && person === null) throw new NotFoundError('subject', subject);
@@ -50,6 +89,7 @@ export class SubjectsController {
 
   @Get(':subject/activity')
   @RequiresScope('events:read')
+  @SelfAudit({ operation: 'GetSubjectActivity', target: { param: 'subject', type: 'subject' } })
   @ApiOperation({ summary: "A subject's who-did-what timeline, in event-time order." })
   @ApiParam({
     name: 'subject',
@@ -58,7 +98,8 @@ export class SubjectsController {
   @ApiEventFilters({ withSubject: false })
   @ApiOkResponse({ type: EventPageDto })
   @ApiProblem(404, 'The ledger has no event for this subject.')
-  async activity(@Param('subject') subject: string, @Query() query: unknown) {
+  async activity(@Param('subject') subjectParameter: string, @Query() query: unknown) {
+    const subject = pathParameter('subject', subjectParameter);
     const schema = eventFilterSchema(this.config.http.pageLimitMax).pick({
       action: true,
       category: true,
@@ -82,4 +123,12 @@ export class SubjectsController {
     }
     return toPageResponse(page);
   }
+}
+
+function decodeSubjectCursor(cursor: string): string {
+  const subject = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!subject || Buffer.from(subject, 'utf8').toString('base64url') !== cursor) {
+    throw new InvalidArgumentError('cursor', 'cursor is not one this API issued');
+  }
+  return subject;
 }

@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import { inTransaction, quoteIdentifier, type EventQueryRepository, type Pool } from '#event-store';
+import type { Projection } from './projection.js';
+
+const SELECT_CHECKPOINT = 'SELECT position FROM ledger_reader_checkpoints WHERE reader = $1 FOR UPDATE';
+const SAVE_CHECKPOINT = `
+  INSERT INTO ledger_reader_checkpoints (reader, position) VALUES ($1, $2)
+  ON CONFLICT (reader) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
+const HEAD = 'SELECT next_position FROM ledger_head';
+// One runner per projection at a time, whichever process: the live service or a rebuild.
+const LOCK = 'SELECT pg_try_advisory_xact_lock(hashtext($1)::bigint)';
+
+/** A checkpoint is the number of events the projection has applied: it resumes at that position. */
+export class ProjectionRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly events: EventQueryRepository,
+    private readonly projection: Projection<unknown>,
+    private readonly logger: Logger,
+    private readonly batchSize = 2000,
+  ) {}
+
+  private get reader(): string {
+    return `projection:${this.projection.name}`;
+  }
+
+  start(intervalMs = 250): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.catchUp()
+        .catch((error) => this.logger.warn({ projection: this.projection.name, error: String(error) }, 'projection pass failed; will retry'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Applies every event stored so far; returns how many it applied. */
+  async catchUp(onProgress: (applied: number) => void = () => undefined): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const step = await this.step();
+      if (step === null) return applied;
+      applied += step;
+      onProgress(applied);
+    }
+  }
+
+  /** One batch in one transaction with the checkpoint; null when there was nothing to do (or another runner holds it). */
+  private async step(): Promise<number | null> {
+    return inTransaction(this.pool, async (client) => {
+      const locked = await client.query<{ pg_try_advisory_xact_lock: boolean }>(LOCK, [this.reader]);
+      if (!locked.rows[0]!.pg_try_advisory_xact_lock) return null;
+      const { rows } = await client.query<{ position: number }>(SELECT_CHECKPOINT, [this.reader]);
+      const applied = rows[0]?.position ?? 0;
+      const batch = await this.events.readAfter(applied - 1, this.batchSize);
+      if (batch.length === 0) return null;
+      await this.projection.write(client, this.projection.evolve(batch));
+      await client.query(SAVE_CHECKPOINT, [this.reader, batch[batch.length - 1]!.position + 1]);
+      return batch.length;
+    });
+  }
+
+  /** Empties the projection and replays the whole ledger into it. */
+  async rebuild(onProgress: (applied: number, total: number) => void = () => undefined): Promise<number> {
+    const total = Number((await this.pool.query<{ next_position: number }>(HEAD)).rows[0]!.next_position);
+    await inTransaction(this.pool, async (client) => {
+      for (const table of this.projection.tables) await client.query(`DELETE FROM ${quoteIdentifier(table)}`);
+      await client.query(SAVE_CHECKPOINT, [this.reader, 0]);
+    });
+    return this.catchUp((applied) => onProgress(applied, total));
+  }
+}
