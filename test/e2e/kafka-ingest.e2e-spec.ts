@@ -38,7 +38,7 @@ describe('Kafka → ledger → who-did-what API', () => {
     // The only events the ledger adds itself here record late credential-chain resolutions:
     // Stratus role sessions whose AssumeRole was consumed after them.
     const own = await t.db.pool.query("SELECT DISTINCT type FROM ledger_events WHERE origin_system = 'ledger'");
-    for (const row of own.rows) expect(row.type).toBe('identity.attribution.resolved');
+    for (const row of own.rows) expect(['identity.attribution.resolved', 'identity.api_key.created']).toContain(row.type);
     expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(records.map((r) => r.record.eventID)));
     for (const row of rows) {
       expect(row.actor_subject, row.event_id).toMatch(/\S/);
@@ -57,8 +57,8 @@ describe('Kafka → ledger → who-did-what API', () => {
     const seen: Array<{ id: string; time: string; actor: { subject: string } }> = [];
     let cursor: string | null = null;
     do {
-      const url = `${t.ledger.url}/v1/subjects/${encodeURIComponent(subject)}/activity?limit=7${cursor ? `&cursor=${cursor}` : ''}`;
-      const response = await fetch(url);
+      const url = `/v1/subjects/${encodeURIComponent(subject)}/activity?limit=7${cursor ? `&cursor=${cursor}` : ''}`;
+      const response = await t.api(url);
       expect(response.status).toBe(200);
       const page = (await response.json()) as { items: typeof seen; next_cursor: string | null };
       seen.push(...page.items);
@@ -70,7 +70,19 @@ describe('Kafka → ledger → who-did-what API', () => {
     expect([...times].sort()).toEqual(times);
   });
 
+  it('answers who touched a resource: the trail that was stopped', async () => {
+    const { rows } = await t.db.pool.query("SELECT event_id, target_id FROM ledger_events WHERE action = 'cloudtrail:StopLogging' LIMIT 1");
+    expect(rows[0]?.target_id).toBeTruthy();
+    const response = await fetch(`${t.ledger.url}/v1/targets/${encodeURIComponent(rows[0].target_id)}/activity`);
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { items: Array<{ id: string; target: { id: string } }> };
+    expect(page.items.map((e) => e.id)).toContain(rows[0].event_id);
+    expect(page.items.every((e) => e.target.id === rows[0].target_id)).toBe(true);
+    expect((await fetch(`${t.ledger.url}/v1/targets/${encodeURIComponent('arn:aws:s3:::never-touched')}/activity`)).status).toBe(404);
+  });
+
   it('publishing the same files again adds nothing', async () => {
+    await t.flushAudit(); // the reads above are recorded in the ledger too
     const before = await t.ledger.runtime.queries.statistics();
     await publishStratus();
     const after = await t.ledger.runtime.queries.statistics();
@@ -100,7 +112,7 @@ describe('Kafka → ledger → who-did-what API', () => {
     await waitUntilConsumed(t.kafka, t.ledger.runtime.store, t.config.kafka.consumerGroup, inputTopics(t.config), 60_000);
 
     for (const id of ['valid-before', 'valid-after']) {
-      const response = await fetch(`${t.ledger.url}/v1/events/${id}`);
+      const response = await t.api(`/v1/events/${id}`);
       expect(response.status, id).toBe(200);
     }
     const dlq = await readTopic(t.kafka, t.config.kafka.topics.dlq, 3);
@@ -141,16 +153,16 @@ describe('Kafka → ledger → who-did-what API', () => {
   });
 
   it('answers bad parameters with problem+json naming the field, and unknown subjects with 404', async () => {
-    const bad = await fetch(`${t.ledger.url}/v1/events?limit=0`);
+    const bad = await t.api(`/v1/events?limit=0`);
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(await bad.json()).toMatchObject({ code: 'invalid_argument', field: 'limit' });
-    const hostile = await fetch(`${t.ledger.url}/v1/events?subject=${encodeURIComponent("x' OR '1'='1")}`);
+    const hostile = await t.api(`/v1/events?subject=${encodeURIComponent("x' OR '1'='1")}`);
     expect(hostile.status).toBe(200);
     expect(((await hostile.json()) as { items: unknown[] }).items).toEqual([]);
-    const unknown = await fetch(`${t.ledger.url}/v1/subjects/${encodeURIComponent('arn:aws:iam::1:user/nobody')}/activity`);
+    const unknown = await t.api(`/v1/subjects/${encodeURIComponent('arn:aws:iam::1:user/nobody')}/activity`);
     expect(unknown.status).toBe(404);
-    const badCursor = await fetch(`${t.ledger.url}/v1/events?cursor=garbage`);
+    const badCursor = await t.api(`/v1/events?cursor=garbage`);
     expect(await badCursor.json()).toMatchObject({ field: 'cursor' });
   });
 });

@@ -1,0 +1,20 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { LedgerRuntime } from '../ledger-runtime.js';
+import { LEDGER_RUNTIME } from '../tokens.js';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(@Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Prometheus metrics: ingest counters and latency, ledger size, reader lag, process.' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } })
+  async metrics(@Res() response: Response): Promise<void> {
+    const registry = this.runtime.metrics.registry;
+    response.type(registry.contentType).send(await registry.metrics());
+  }
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createProducer } from '#messaging';
+import { waitUntilConsumed } from '../../apps/ledger-cli/src/wait-for-ingest.js';
+import { eventually, inputTopics, readTopic, SHARED_DATA, startTestLedger, TEST_KEY_OWNER, type TestLedger } from '#test-support';
+
+const labelled = (file: string) => readFileSync(join(SHARED_DATA, 'labelled', file), 'utf8');
+
+/**
+ * Detection in the running service: events in through Kafka, anomalies appended to the
+ * ledger, listed by the API, published once to the anomalies topic, and triaged.
+ */
+describe('anomalies end to end', () => {
+  let t: TestLedger;
+
+  beforeAll(async () => {
+    t = await startTestLedger({ databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') }, 'anomalies');
+    const producer = createProducer(t.kafka);
+    await producer.connect();
+    await producer.send({
+      topic: t.config.kafka.topics.inputs.activity,
+      messages: [
+        { value: labelled('cloudtrail/aws_console_root_login/01.json') },
+        { value: labelled('cloudtrail/aws_cloudtrail_stopped/01.json') },
+        { value: labelled('cloudtrail/aws_root_access_key_created/01.json') },
+      ],
+    });
+    await producer.disconnect();
+    await waitUntilConsumed(t.kafka, t.ledger.runtime.store, t.config.kafka.consumerGroup, inputTopics(t.config), 60_000);
+  });
+  afterAll(async () => t?.close());
+
+  const list = async (query = '') => (await (await t.api(`/v1/anomalies${query}`)).json()) as { items: Array<Record<string, any>> };
+
+  it('raises the catalogue anomalies, each with evidence and readable facts, on the subject timeline', async () => {
+    const items = await eventually(async () => {
+      const page = await list();
+      const types = new Set(page.items.map((a) => a.type));
+      return ['root_account_used', 'audit_logging_disabled', 'root_access_key_created'].every((type) => types.has(type)) ? page.items : undefined;
+    }, 60_000, 'anomalies');
+    for (const anomaly of items) {
+      expect(anomaly.evidence_event_ids.length, anomaly.type).toBeGreaterThan(0);
+      expect(anomaly.facts.length, anomaly.type).toBeGreaterThan(0);
+      expect(anomaly.status).toBe('open');
+    }
+    const stopped = items.find((a) => a.type === 'audit_logging_disabled')!;
+    const timeline = (await (await t.api(`/v1/subjects/${encodeURIComponent(stopped.subject)}/activity`)).json()) as { items: Array<Record<string, any>> };
+    expect(timeline.items.some((e) => e.type === 'accountability.anomaly.raised' && e.target.id === stopped.id)).toBe(true);
+  });
+
+  it('publishes each anomaly exactly once to the anomalies topic', async () => {
+    const { items } = await list();
+    const messages = await readTopic(t.kafka, t.config.kafka.topics.anomalies, items.length + 1, 5_000);
+    expect(messages.map((m) => m.key?.toString()).sort()).toEqual(items.map((a) => a.id).sort());
+    expect(messages.every((m) => m.headers?.['ledger-anomaly-type'])).toBe(true);
+  });
+
+  it('records triage as a ledger event by the caller and shows the new status', async () => {
+    const { items } = await list('?type=root_account_used');
+    const anomaly = items[0]!;
+    const response = await t.api(`/v1/anomalies/${anomaly.id}/triage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'acknowledged', note: 'break-glass login, ticket OPS-42' }),
+    });
+    expect(response.status).toBe(200);
+    const triaged = (await response.json()) as Record<string, any>;
+    expect(triaged.status).toBe('acknowledged');
+    expect(triaged.history).toEqual([expect.objectContaining({ status: 'acknowledged', note: 'break-glass login, ticket OPS-42', by: TEST_KEY_OWNER })]);
+    const mine = (await (await t.api(`/v1/subjects/${encodeURIComponent(TEST_KEY_OWNER)}/activity?limit=1000`)).json()) as { items: Array<Record<string, any>> };
+    expect(mine.items.some((e) => e.type === 'accountability.anomaly.triaged' && e.target.id === anomaly.id)).toBe(true);
+    const bad = await t.api(`/v1/anomalies/${anomaly.id}/triage`, { method: 'POST', body: JSON.stringify({ status: 'ignored', note: 'x' }) });
+    expect(bad.status).toBe(400);
+    const missing = await t.api('/v1/anomalies/no-such-anomaly/triage', { method: 'POST', body: JSON.stringify({ status: 'resolved', note: 'x' }) });
+    expect(missing.status).toBe(404);
+  });
+});
