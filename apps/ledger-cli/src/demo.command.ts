@@ -3,6 +3,7 @@ import { readSourceFiles } from '#ingestion';
 import { createKafka, inputTopicsOf } from '#messaging';
 import { generateWorkload, type SeededIncident } from '#workload';
 import type { CliContext } from './cli-context.js';
+import { demoApiKey } from './keys.command.js';
 import { publishMessages } from './publish.command.js';
 import { waitUntilConsumed } from './wait-for-ingest.js';
 
@@ -25,6 +26,7 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
   say(`  Postgres: ${redact(context.config.databaseUrl)}   Kafka: ${context.config.kafka.brokers.join(',')}`);
   const ledger = await startLedger(context.config, context.logger);
   try {
+    const access = await demoApiKey(ledger.runtime.pool, ledger.runtime.ingest);
     const before = await ledger.runtime.queries.statistics();
     let incidents: SeededIncident[] = [];
     let messages: AsyncIterable<Buffer> | Iterable<Buffer>;
@@ -65,9 +67,14 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
     say(`  dead-lettered (DLQ)      ${after.rejections - before.rejections}`);
     say(`  events in the ledger     ${after.events}`);
     say(`  ingest rate              ${Math.round(report.records / seconds)} records/s end to end (publish → stored), ${seconds.toFixed(2)} s`);
-    if (incidents.length) await printIncidents(ledger, incidents, say);
+    if (incidents.length) await printIncidents(ledger, access.key, incidents, say);
+    await printAnomalies(ledger, access.key, incidents, say);
     say('');
     say(`API:  ${ledger.url}/v1/events   docs: ${ledger.url}/docs   OpenAPI: ${ledger.url}/openapi.json`);
+    say(`API key (admin, owner ${access.owner}; ${access.created ? 'created, saved in' : 'reused from'} ${access.file}):`);
+    say(`  export LEDGER_API_KEY=${access.key}`);
+    say(`  curl -s -H "Authorization: Bearer $LEDGER_API_KEY" '${ledger.url}/v1/events?limit=5'`);
+    say(`  Every read is recorded in the ledger: ${ledger.url}/v1/subjects/${encodeURIComponent(access.owner)}/activity`);
     if (options.exit) return;
     say('Serving until Ctrl-C.');
     await new Promise<void>((resolve) => {
@@ -79,9 +86,35 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
   }
 }
 
-async function printIncidents(ledger: RunningLedger, incidents: SeededIncident[], say: (line?: string) => void): Promise<void> {
+/** What detection brought forward: counts per type, and the anomalies on the seeded incidents' subjects. */
+async function printAnomalies(ledger: RunningLedger, apiKey: string, incidents: SeededIncident[], say: (line?: string) => void): Promise<void> {
+  await ledger.runtime.waitForReaders(120_000);
+  const anomalies: Array<Record<string, any>> = [];
+  let cursor: string | null = null;
+  do {
+    const response = await fetch(`${ledger.url}/v1/anomalies?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const page = (await response.json()) as { items: Array<Record<string, any>>; next_cursor: string | null };
+    anomalies.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  say('');
+  say(`Anomalies brought forward: ${anomalies.length} (published to ${ledger.runtime.config.kafka.topics.anomalies})`);
+  const byType = new Map<string, number>();
+  for (const a of anomalies) byType.set(a.type, (byType.get(a.type) ?? 0) + 1);
+  for (const [type, count] of [...byType].sort((x, y) => y[1] - x[1])) say(`  ${type.padEnd(30)} ${count}`);
+  const seeded = new Set(incidents.flatMap((i) => i.eventIds));
+  const onIncidents = anomalies.filter((a) => (a.evidence_event_ids as string[]).some((id) => seeded.has(id)));
+  if (onIncidents.length) {
+    say('');
+    say('On the seeded incidents:');
+    for (const a of onIncidents) say(`  [${a.severity}] ${a.type} — ${a.subject}: ${(a.facts as string[])[0] ?? ''}`);
+  }
+}
+
+async function printIncidents(ledger: RunningLedger, apiKey: string, incidents: SeededIncident[], say: (line?: string) => void): Promise<void> {
   // Everything below comes through the public API, exactly as a user would ask for it.
-  const api = async (path: string) => (await fetch(`${ledger.url}${path}`)).json() as Promise<Record<string, any>>;
+  const api = async (path: string) =>
+    (await fetch(`${ledger.url}${path}`, { headers: { authorization: `Bearer ${apiKey}` } })).json() as Promise<Record<string, any>>;
   const mfa = (event: Record<string, any>) => (event.authentication ? `  mfa=${String(event.authentication.mfa)}` : '');
   const line = (event: Record<string, any>, mark = '') =>
     `  ${event.time}  ${String(event.action).padEnd(34)} ${String(event.outcome).padEnd(8)} ` +

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { LedgerConfig } from '#config';
@@ -6,13 +7,23 @@ import {
   ensureDatabase,
   EventQueryRepository,
   EventStoreRepository,
+  MerkleLogRepository,
   migrate,
+  prepareEvent,
   ReaderCheckpointRepository,
   RejectionRepository,
   type Pool,
 } from '#event-store';
-import { DlqRelay, IngestService, KafkaIngestConsumer } from '#ingestion';
+import { IdentityRepository, aliasEventsOf, parseIdentityMap } from '#attribution';
+import { createLedgerEventStore, DlqRelay, IngestService, KafkaIngestConsumer } from '#ingestion';
 import { allTopicsOf, createKafka, createProducer, ensureTopics, inputTopicsOf } from '#messaging';
+import { ProjectionRunner } from '#projections';
+import { AnomalyDetector, AnomalyPublisher, AnomalyRepository } from '#anomalies';
+import { IpLocationDbGeo } from '#detection';
+import { PROJECTIONS } from './projections.registry.js';
+import { LedgerIntegrity } from '#integrity';
+import { LedgerMetrics } from './metrics/ledger-metrics.js';
+import { CheckpointWorker } from './integrity/checkpoint.worker.js';
 
 /**
  * The service's infrastructure, built once outside Nest's container and handed to it as
@@ -25,9 +36,17 @@ export class LedgerRuntime {
   readonly store: EventStoreRepository;
   readonly queries: EventQueryRepository;
   readonly ingest: IngestService;
+  readonly identities: IdentityRepository;
+  readonly metrics: LedgerMetrics;
+  readonly integrity: LedgerIntegrity;
   private producer: Producer | null = null;
   private consumer: KafkaIngestConsumer | null = null;
   private relay: DlqRelay | null = null;
+  private projectionRunners: ProjectionRunner[] = [];
+  private detector: AnomalyDetector | null = null;
+  private anomalyPublisher: AnomalyPublisher | null = null;
+  readonly anomalies: AnomalyRepository;
+  private checkpoints: CheckpointWorker | null = null;
 
   constructor(
     readonly config: LedgerConfig,
@@ -35,9 +54,13 @@ export class LedgerRuntime {
   ) {
     this.pool = createPool(config.databaseUrl, config.database.poolSize);
     this.kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
-    this.store = new EventStoreRepository(this.pool);
+    this.store = createLedgerEventStore(this.pool);
     this.queries = new EventQueryRepository(this.pool);
-    this.ingest = new IngestService(this.store);
+    this.metrics = new LedgerMetrics(this.pool);
+    this.ingest = new IngestService(this.store, this.metrics);
+    this.identities = new IdentityRepository(this.pool);
+    this.anomalies = new AnomalyRepository(this.pool);
+    this.integrity = new LedgerIntegrity(new MerkleLogRepository(this.pool), config.integrity, logger.child({ component: 'integrity' }));
   }
 
   /** Creates the database if missing and applies pending migrations. */
@@ -52,9 +75,36 @@ export class LedgerRuntime {
     }
   }
 
+  /**
+   * Records the configured identity map in the ledger (once per alias: re-loading the same
+   * map adds nothing), which also updates the alias projection used by the subject queries.
+   */
+  async loadIdentityMap(): Promise<number> {
+    const path = this.config.identityMapPath;
+    if (!path) return 0;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new Error(`LEDGER_IDENTITY_MAP: cannot read ${path}: ${(error as Error).message}`);
+    }
+    const map = parseIdentityMap(text, path);
+    const loadedAt = new Date().toISOString();
+    const events = aliasEventsOf(map, loadedAt, 'ledger:identity-map').map((event) => prepareEvent({ ...event, received_at: loadedAt }));
+    const result = await this.store.append({ events });
+    this.logger.info({ path, people: map.people.length, aliases: events.length, newlyLinked: result.appended }, 'identity map loaded');
+    return result.appended;
+  }
+
   /** Starts consuming (unless ingestion is disabled) and relaying rejections to the DLQ. */
   async startWorkers(): Promise<void> {
     const { kafka: settings } = this.config;
+    // The signing key exists (or is created, and announced) before anything is appended.
+    this.integrity.keys.ensure();
+    if (this.config.integrity.checkpointIntervalMs > 0) {
+      this.checkpoints = new CheckpointWorker(this.integrity, this.config.integrity.checkpointIntervalMs, this.logger.child({ component: 'checkpointer' }));
+      this.checkpoints.start();
+    }
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -73,6 +123,21 @@ export class LedgerRuntime {
       this.logger.child({ component: 'dlq-relay' }),
     );
     this.relay.start();
+    // Read models follow the ledger by position, checkpointed with their own writes.
+    this.projectionRunners = PROJECTIONS.map(
+      (projection) => new ProjectionRunner(this.pool, this.queries, projection, this.logger.child({ component: 'projection' })),
+    );
+    for (const runner of this.projectionRunners) runner.start();
+    if (this.config.detection.enabled) {
+      // The geo database loads once (a few hundred ms); lookups are then in memory.
+      const geo = new IpLocationDbGeo();
+      const stats = geo.load();
+      this.logger.info({ countryLoadMs: Math.round(stats.countryLoadMs), asnLoadMs: Math.round(stats.asnLoadMs) }, 'geo database loaded');
+      this.detector = new AnomalyDetector(this.queries, this.store, this.anomalies, { geo }, this.logger.child({ component: 'detection' }));
+      this.detector.start();
+      this.anomalyPublisher = new AnomalyPublisher(this.kafka, this.producer, this.queries, settings.topics.anomalies, this.logger.child({ component: 'anomaly-publisher' }));
+      this.anomalyPublisher.start();
+    }
     if (settings.ingestEnabled) {
       this.consumer = new KafkaIngestConsumer(
         this.kafka,
@@ -91,9 +156,42 @@ export class LedgerRuntime {
     }
   }
 
+  /**
+   * Resolves once detection and every projection have processed the whole ledger as it is
+   * now (e.g. the demo, after ingestion, before it reports anomalies).
+   */
+  async waitForReaders(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const head = Number((await this.pool.query<{ next_position: number }>('SELECT next_position FROM ledger_head')).rows[0]!.next_position);
+      const { rows } = await this.pool.query<{ reader: string; position: number }>(
+        "SELECT reader, position FROM ledger_reader_checkpoints WHERE reader LIKE 'projection:%'",
+      );
+      const projectionsDone = this.projectionRunners.every((runner) => rows.some((row) => row.reader === `projection:${runner.name}` && Number(row.position) >= head));
+      const detectionDone = this.detector === null || this.detector.examinedUpTo >= head;
+      // Detection appends anomalies, which moves the head: done only when nothing moved.
+      if (projectionsDone && detectionDone) {
+        const after = Number((await this.pool.query<{ next_position: number }>('SELECT next_position FROM ledger_head')).rows[0]!.next_position);
+        if (after === head) return;
+      }
+      if (Date.now() > deadline) throw new Error('timed out waiting for detection and projections to catch up');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Brings one projection up to the head now (read-your-writes after an API write). */
+  async catchUpProjection(name: string): Promise<void> {
+    const runner = this.projectionRunners.find((r) => r.name === name);
+    if (runner) await runner.catchUp();
+  }
+
   async stop(): Promise<void> {
     await this.consumer?.stop();
     await this.relay?.stop();
+    for (const runner of this.projectionRunners) await runner.stop();
+    await this.detector?.stop();
+    await this.anomalyPublisher?.stop();
+    await this.checkpoints?.stop();
     await this.producer?.disconnect().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }

@@ -31,6 +31,11 @@ export class AnomalyDetector {
     private readonly snapshotEveryBatches = 20,
   ) {}
 
+  /** The next ledger position detection will read: everything below it has been examined. */
+  get examinedUpTo(): number {
+    return this.position;
+  }
+
   start(intervalMs = 100): void {
     this.stopped = false;
     const tick = () => {
