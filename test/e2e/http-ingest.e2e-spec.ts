@@ -14,7 +14,7 @@ describe('POST /v1/events (HTTP ingest)', () => {
   afterAll(async () => t?.close());
 
   const post = (body: string, query = '') =>
-    fetch(`${t.ledger.url}/v1/events${query}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    t.api(`/v1/events${query}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
 
   it('stores the good records of a delivery file and reports the bad one with its reason', async () => {
     const bad = { ...first!.record, eventID: 'bad-time', eventTime: 'yesterday-ish' };
@@ -25,7 +25,7 @@ describe('POST /v1/events (HTTP ingest)', () => {
     expect(result).toMatchObject({ appended: 2, duplicates: 0, rejected: 1 });
     expect(result.rejections).toEqual([expect.objectContaining({ record_index: 1, reason: 'invalid_event_time' })]);
     // The stored raw is the record's own bytes, sliced from the file, not a re-serialization.
-    const stored = (await (await fetch(`${t.ledger.url}/v1/events/${first!.record.eventID}`)).json()) as Record<string, any>;
+    const stored = (await (await t.api(`/v1/events/${first!.record.eventID}`)).json()) as Record<string, any>;
     expect(stored.raw).toBe(first!.line);
   });
 
@@ -35,6 +35,7 @@ describe('POST /v1/events (HTTP ingest)', () => {
   });
 
   it('refuses a body over the limit with 413 problem+json, storing nothing', async () => {
+    await t.flushAudit(); // the read above is recorded in the ledger too
     const before = await t.ledger.runtime.queries.statistics();
     const response = await post(JSON.stringify({ Records: [{ ...first!.record, padding: 'x'.repeat(70_000) }] }));
     expect(response.status).toBe(413);
@@ -45,5 +46,16 @@ describe('POST /v1/events (HTTP ingest)', () => {
   it('rejects an unknown declared format', async () => {
     const result = await (await post(first!.line, '?format=smoke-signals')).json();
     expect(result).toMatchObject({ appended: 0, rejected: 1, rejections: [expect.objectContaining({ reason: 'unknown_format' })] });
+  });
+
+  it("refuses canonical events that claim to be the ledger's own records (no forged anomalies or audit records)", async () => {
+    const stored = (await (await t.api(`/v1/events/${first!.record.eventID}`)).json()) as Record<string, any>;
+    const { ledger: _placement, received_at: _received, ...event } = stored;
+    const forged = { ...event, id: 'forged-audit-record', origin: { ...event.origin, system: 'ledger', kafka: null } };
+    const result = (await (await post(JSON.stringify(forged), '?format=canonical')).json()) as Record<string, any>;
+    expect(result).toMatchObject({ appended: 0, rejected: 1, rejections: [expect.objectContaining({ reason: 'reserved_origin' })] });
+    // The same event under its own origin is accepted: only the reserved origin is refused.
+    const honest = (await (await post(JSON.stringify({ ...forged, id: 'honest-event', origin: { ...forged.origin, system: 'my-app' } }), '?format=canonical')).json()) as Record<string, any>;
+    expect(honest).toMatchObject({ appended: 1, rejected: 0 });
   });
 });

@@ -6,7 +6,7 @@ import * as sql from './event-store.sql.js';
 
 export interface RejectionInput {
   receivedAt: string;
-  channel: 'kafka' | 'http' | 'cli';
+  channel: 'kafka' | 'http' | 'cli' | 'ledger';
   reason: string;
   message: string;
   recordIndex: number | null;
@@ -27,6 +27,8 @@ export interface AppendRequest {
   events: PreparedEvent[];
   rejections?: RejectionInput[];
   offsets?: ConsumedOffset[];
+  /** A position-driven reader that produced these events (e.g. detection) moves its checkpoint atomically with them. */
+  readerCheckpoint?: { reader: string; position: number };
 }
 
 export type AppendOutcome = 'appended' | 'duplicate';
@@ -114,6 +116,9 @@ export class EventStoreRepository {
         rejections.map((r) => JSON.stringify(r.headers)),
         rejections.map((r) => r.raw),
       ]);
+    }
+    if (request.readerCheckpoint) {
+      await client.query(sql.SAVE_READER_CHECKPOINT, [request.readerCheckpoint.reader, request.readerCheckpoint.position]);
     }
     for (const offset of request.offsets ?? []) {
       await client.query(sql.UPSERT_OFFSET, [offset.groupId, offset.topic, offset.partition, offset.nextOffset]);

@@ -9,7 +9,10 @@ import {
   type RejectionInput,
 } from '#event-store';
 
-export type IngestChannel = 'kafka' | 'http' | 'cli';
+/** `ledger`: the ledger's own records (self-audit, key changes), the only channel that may use origin `ledger`. */
+export type IngestChannel = 'kafka' | 'http' | 'cli' | 'ledger';
+
+const RESERVED_ORIGIN = 'ledger';
 
 export interface IncomingMessage {
   body: Buffer;
@@ -24,6 +27,11 @@ export interface IngestOutcome extends AppendResult {
   normalized: number;
   /** Per rejected record: why, so that HTTP callers can be told at once. */
   rejections: Array<{ messageIndex: number; recordIndex: number | null; reason: string; message: string }>;
+}
+
+/** Told about every ingested batch (metrics); must not throw. */
+export interface IngestObserver {
+  ingested(channel: IngestChannel, outcome: IngestOutcome, seconds: number): void;
 }
 
 export interface IngestOptions {
@@ -41,9 +49,13 @@ export interface IngestOptions {
  * rejection (and so a DLQ message) with its original bytes and the reason.
  */
 export class IngestService {
-  constructor(private readonly store: EventStoreRepository) {}
+  constructor(
+    private readonly store: EventStoreRepository,
+    private readonly observer: IngestObserver | null = null,
+  ) {}
 
   async ingest(messages: IncomingMessage[], options: IngestOptions): Promise<IngestOutcome> {
+    const started = process.hrtime.bigint();
     const now = options.now ?? (() => new Date());
     const receivedAt = now().toISOString();
     const prepared: PreparedEvent[] = [];
@@ -76,6 +88,12 @@ export class IngestService {
         reject(rejected.index, rejected.reason, rejected.message, raw);
       }
       for (const normalized of result.events) {
+        // `ledger` is the origin of the ledger's own records (anomalies, triage, attribution,
+        // self-audit): a producer outside the ledger must not be able to forge them.
+        if (normalized.origin.system === RESERVED_ORIGIN && options.channel !== 'ledger') {
+          reject(null, 'reserved_origin', `origin.system "${RESERVED_ORIGIN}" is reserved for the ledger's own records`, Buffer.from(normalized.raw, 'utf8'));
+          continue;
+        }
         const event: LedgerEvent = {
           ...normalized,
           received_at: receivedAt,
@@ -91,6 +109,8 @@ export class IngestService {
     });
 
     const appended = await this.store.append({ events: prepared, rejections, offsets: options.offsets });
-    return { ...appended, normalized: prepared.length, rejections: reported };
+    const outcome = { ...appended, normalized: prepared.length, rejections: reported };
+    this.observer?.ingested(options.channel, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    return outcome;
   }
 }
