@@ -15,7 +15,9 @@ describe('anomalies end to end', () => {
   let t: TestLedger;
 
   beforeAll(async () => {
-    t = await startTestLedger({ databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') }, 'anomalies');
+    t = await startTestLedger({ databaseUrl: inject('databaseUrl'), kafkaBrokers: inject('kafkaBrokers') }, 'anomalies', {
+      LEDGER_DETECTION_ENABLED: 'true',
+    });
     const producer = createProducer(t.kafka);
     await producer.connect();
     await producer.send({

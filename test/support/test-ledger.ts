@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { ApiKeyRepository, ApiKeyService, AuditTrail, type Scope } from '#access';
 import { loadConfig, type LedgerConfig } from '#config';
 import { createLogger } from '#logging';
 import { createKafka, inputTopicsOf } from '#messaging';
@@ -11,8 +14,19 @@ export interface TestLedger {
   config: LedgerConfig;
   db: TestDatabase;
   kafka: Kafka;
+  /** An `admin` API key owned by TEST_KEY_OWNER, created when the ledger started. */
+  apiKey: string;
+  /** fetch(`${url}${path}`) with `Authorization: Bearer <apiKey>` (unless init sets its own). */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** Another key, created as `keys create` would (the creation is an event in the ledger). */
+  createKey(owner: string, scopes: Scope[]): Promise<{ id: string; key: string }>;
+  /** Appends every self-audit record made so far: call before counting events. */
+  flushAudit(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Owner of the key every test ledger starts with; its reads show in this subject's timeline. */
+export const TEST_KEY_OWNER = 'local:e2e-operator';
 
 /**
  * A running ledger (API on a free port, ingest consumer, DLQ relay) on its own database and
@@ -38,16 +52,37 @@ export async function startTestLedger(
     LEDGER_TOPIC_ANOMALIES: `${prefix}.anomalies`,
     LEDGER_TOPIC_DLQ: `${prefix}.dlq`,
     LEDGER_TOPIC_PARTITIONS: '3',
+    // Detection loads a ~100 MB geo database; only the tests about anomalies need it.
+    LEDGER_DETECTION_ENABLED: 'false',
+    // Each test ledger signs with its own checkpoint key, never with the developer's .run/keys.
+    LEDGER_SIGNING_KEY_FILE: join(tmpdir(), `ledger-keys-${prefix}`, 'signing-key.json'),
+    LEDGER_VERIFIER_KEYS_FILE: join(tmpdir(), `ledger-keys-${prefix}`, 'verifier-keys.json'),
     ...env,
   });
   const logger = createLogger(process.env.LEDGER_TEST_LOG_LEVEL ?? 'warn', `test-${label}`);
   const ledger = await startLedger(config, logger);
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: `${prefix}-test` }, logger);
+  const keys = new ApiKeyService(new ApiKeyRepository(ledger.runtime.pool), ledger.runtime.ingest);
+  const createKey = async (owner: string, scopes: Scope[]) => {
+    const created = await keys.create({ owner, scopes, actor: 'local:e2e-harness' });
+    return { id: created.id, key: created.key };
+  };
+  const { key: apiKey } = await createKey(TEST_KEY_OWNER, ['admin']);
   return {
     ledger,
     config,
     db,
     kafka,
+    apiKey,
+    api(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${apiKey}`);
+      return fetch(`${ledger.url}${path}`, { ...init, headers });
+    },
+    createKey,
+    async flushAudit() {
+      await ledger.app.get(AuditTrail).flush();
+    },
     async close() {
       await ledger.close();
       await db.drop();

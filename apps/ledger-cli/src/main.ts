@@ -2,8 +2,12 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createCliContext, exitWithError } from './cli-context.js';
 import { demoCommand } from './demo.command.js';
 import { ingestCommand } from './ingest.command.js';
+import { checkpointCommand, rotateSigningKeyCommand, showSigningKeyCommand, verifyCommand } from './integrity.command.js';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { publishCommand } from './publish.command.js';
+import { rebuildCommand } from './rebuild.command.js';
+import { evaluateCommand } from './evaluate.command.js';
 
 // `npx ledger <command>`: the operator's and auditor's tool. Every command takes --json
 // (one JSON object on stdout as its result) and reads DATABASE_URL / KAFKA_BROKERS.
@@ -19,7 +23,7 @@ function run(action: (context: ReturnType<typeof createCliContext>) => Promise<v
     const options = program.opts<{ json?: boolean; verbose?: boolean }>();
     try {
       await action(createCliContext(options));
-      process.exit(0);
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     } catch (error) {
       exitWithError(error, Boolean(options.json));
     }
@@ -43,11 +47,71 @@ program
   .description('create the database if missing and apply pending migrations')
   .action(() => run((context) => migrateCommand(context))());
 
+const keys = program
+  .command('keys')
+  .description('API keys for the REST API: stored only as hashes; creating and revoking one is recorded in the ledger');
+keys
+  .command('create')
+  .description('create a key (printed once) for an accountable person, with scopes')
+  .requiredOption('--owner <subject>', 'the accountable person the key acts for; reads with it are attributed to them')
+  .requiredOption('--scopes <list>', 'comma-separated: events:read, anomalies:triage, exports:create, ingest:write, admin')
+  .option('--actor <subject>', 'who is creating it, as recorded in the ledger (default local:<os user>)')
+  .action((options: { owner: string; scopes: string; actor?: string }) => run((context) => keysCreateCommand(context, options))());
+keys
+  .command('list')
+  .description('list keys (never the keys themselves)')
+  .action(() => run((context) => keysListCommand(context))());
+keys
+  .command('revoke')
+  .description('revoke a key at once (by id, lgr_<id> prefix, or the key)')
+  .argument('<id>', 'key id as `keys list` shows it')
+  .option('--actor <subject>', 'who is revoking it, as recorded in the ledger (default local:<os user>)')
+  .action((id: string, options: { actor?: string }) => run((context) => keysRevokeCommand(context, id, options))());
+
+program
+  .command('rebuild')
+  .description('empty a projection (or all of them) and replay the ledger into it from position 0')
+  .argument('[name]', 'projection name (default: all)')
+  .action((name: string | undefined) => run((context) => rebuildCommand(context, name))());
+
 const positiveInteger = (value: string) => {
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive integer');
   return parsed;
 };
+
+program
+  .command('verify')
+  .description('recompute the whole ledger and its Merkle log; report the first bad position and the kind of tampering (exit code 3 when found)')
+  .option('--public-key <vkey-or-file...>', 'trust these keys (vkeys, or files of them) instead of LEDGER_VERIFIER_KEYS_FILE')
+  .option('--checkpoint <file...>', 'signed checkpoints you kept from earlier: the ledger must still match them')
+  .action((options: { publicKey?: string[]; checkpoint?: string[] }) => run((context) => verifyCommand(context, options))());
+
+program
+  .command('checkpoint')
+  .description('extend the Merkle tree to every committed event and sign a checkpoint now')
+  .action(() => run((context) => checkpointCommand(context))());
+
+const signingKey = program.command('signing-key').description('the key that signs checkpoints (LEDGER_SIGNING_KEY_FILE)');
+signingKey
+  .command('show')
+  .description('print the public key(s) to hand to auditors out of band')
+  .action(() => run((context) => showSigningKeyCommand(context))());
+signingKey
+  .command('rotate')
+  .description('replace the signing key; checkpoints signed by the old key stay verifiable with its public key')
+  .action(() => run((context) => rotateSigningKeyCommand(context))());
+
+program
+  .command('evaluate')
+  .description('measure detection: precision and recall per anomaly type on a generated workload; with --data, labelled and Stratus cases too')
+  .option('--data <dir>', 'folder with labelled/ and cloudtrail/stratus/ (e.g. ../shared/data)')
+  .addOption(new Option('--seed <n>', 'workload seed').argParser(positiveInteger).default(42))
+  .addOption(new Option('--days <n>', 'days of generated activity').argParser(positiveInteger).default(42))
+  .addOption(new Option('--subjects <n>', 'people in the generated organisation').argParser(positiveInteger).default(48))
+  .action((options: { data?: string; seed: number; days: number; subjects: number }) =>
+    run((context) => evaluateCommand(context, options))(),
+  );
 
 program
   .command('demo')

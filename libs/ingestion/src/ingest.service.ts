@@ -108,9 +108,65 @@ export class IngestService {
       }
     });
 
-    const appended = await this.store.append({ events: prepared, rejections, offsets: options.offsets });
-    const outcome = { ...appended, normalized: prepared.length, rejections: reported };
+    let outcome: IngestOutcome;
+    try {
+      const appended = await this.store.append({ events: prepared, rejections, offsets: options.offsets });
+      outcome = { ...appended, normalized: prepared.length, rejections: reported };
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      outcome = await this.isolateRefusedRecords(messages, options, error as Error);
+    }
     this.observer?.ingested(options.channel, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     return outcome;
   }
+
+  /**
+   * Postgres refused the batch for something in the data (a value it cannot store, an index
+   * entry over its size limit). Retrying the same batch would stall the partition forever,
+   * so the batch is split until the refused message is alone; that message is dead-lettered
+   * with Postgres's reason and everything else is stored. The consumed offsets go with the
+   * last part, so nothing is skipped if the process stops half-way.
+   */
+  private async isolateRefusedRecords(messages: IncomingMessage[], options: IngestOptions, error: Error): Promise<IngestOutcome> {
+    if (messages.length === 1) {
+      const [message] = messages as [IncomingMessage];
+      const rejection: RejectionInput = {
+        receivedAt: (options.now ?? (() => new Date()))().toISOString(),
+        channel: options.channel,
+        reason: 'store_refused',
+        message: `the database refused the record: ${error.message}`,
+        recordIndex: null,
+        kafka: message.kafka,
+        headers: sanitizeHeaders(message.headers),
+        raw: message.body,
+      };
+      const appended = await this.store.append({ events: [], rejections: [rejection], offsets: options.offsets });
+      return { ...appended, normalized: 0, rejections: [{ messageIndex: 0, recordIndex: null, reason: rejection.reason, message: rejection.message }] };
+    }
+    const middle = Math.ceil(messages.length / 2);
+    const first = await this.ingest(messages.slice(0, middle), { ...options, offsets: undefined });
+    const second = await this.ingest(messages.slice(middle), options);
+    return {
+      appended: first.appended + second.appended,
+      duplicates: first.duplicates + second.duplicates,
+      idCollisions: first.idCollisions + second.idCollisions,
+      rejected: first.rejected + second.rejected,
+      placements: [...first.placements, ...second.placements],
+      normalized: first.normalized + second.normalized,
+      rejections: [...first.rejections, ...second.rejections.map((r) => ({ ...r, messageIndex: r.messageIndex + middle }))],
+    };
+  }
+}
+
+/** SQLSTATE class 22 (data exception) and 54 (program limit exceeded, e.g. an index row too large). */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+/** Header text as jsonb can hold it (no NUL), for the rejection record of a refused message. */
+function sanitizeHeaders(headers: Record<string, string>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) clean[name.replace(/\u0000/g, '\uFFFD')] = value.replace(/\u0000/g, '\uFFFD');
+  return clean;
 }

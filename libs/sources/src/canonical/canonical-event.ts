@@ -50,7 +50,11 @@ export function normalizeCanonicalEvent(
   // the schema has checked every shape below
   const category = event.category as NormalizedEvent['category'];
   const type = event.type as string;
-  if (!type.startsWith(`${category}.`)) return rejectedOutcome('schema_violation', `/type must start with the category "${category}."`);
+  // `accountability.*` (witnesses, anomalies, triage: DESIGN 7) is the ledger's review
+  // vocabulary and may stand under any category; every other type starts with its category.
+  if (!type.startsWith(`${category}.`) && !type.startsWith('accountability.')) {
+    return rejectedOutcome('schema_violation', `/type must start with the category "${category}." (or "accountability.")`);
+  }
   const time = parseEventTime(event.time, context);
   if (!time.ok) return rejectedOutcome(time.reason, `/time: ${time.message}`);
   const source = buildSource(event.source as JsonObject | undefined);

@@ -90,6 +90,13 @@ describe('canonical events', () => {
     expect(result.rejected).toEqual([{ index: 0, reason, message: expect.stringContaining(message), raw: JSON.stringify(event) }]);
   });
 
+  it('accepts the review vocabulary (accountability.*) under any category, e.g. a two-person-rule witness', () => {
+    const witness = { ...minimal, type: 'accountability.witness', action: 'accountability:witness' };
+    const result = normalize({ body: JSON.stringify(witness), declaredFormat: 'canonical' });
+    expect(result.rejected).toEqual([]);
+    expect(result.events[0]).toMatchObject({ type: 'accountability.witness', category: minimal.category });
+  });
+
   it('accepts a batch as a JSON array, each element with its own raw', () => {
     const text = `[${JSON.stringify(minimal)} , ${JSON.stringify({ ...minimal, id: 'evt-2' })}]`;
     const result = normalize({ body: text });
