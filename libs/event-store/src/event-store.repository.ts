@@ -56,10 +56,15 @@ export class EventStoreRepository {
   ) {}
 
   async append(request: AppendRequest): Promise<AppendResult> {
-    return inTransaction(this.pool, (client) => this.appendWith(client, request));
+    const created = new Set<string>();
+    const result = await inTransaction(this.pool, (client) => this.appendWith(client, request, created));
+    // Only a committed partition is known to exist: one created by a transaction that
+    // rolled back is gone again, and must be created by the next append that needs it.
+    for (const month of created) this.knownPartitions.add(month);
+    return result;
   }
 
-  private async appendWith(client: PoolClient, request: AppendRequest): Promise<AppendResult> {
+  private async appendWith(client: PoolClient, request: AppendRequest, createdPartitions: Set<string>): Promise<AppendResult> {
     const result: AppendResult = { appended: 0, duplicates: 0, idCollisions: 0, rejected: 0, placements: [] };
 
     // Taking the head row lock serializes appends until commit: see migration 0001.
@@ -84,7 +89,7 @@ export class EventStoreRepository {
       for (const participant of this.participants) {
         if (participant.beforeAppend) pending = await participant.beforeAppend(client, pending);
       }
-      const placed = await this.place(client, pending, nextPosition, result, duplicates);
+      const placed = await this.place(client, pending, nextPosition, result, duplicates, createdPartitions);
       nextPosition += placed.length;
       pending = [];
       if (placed.length === 0) continue;
@@ -135,6 +140,7 @@ export class EventStoreRepository {
     firstPosition: number,
     result: AppendResult,
     duplicates: Array<{ prepared: PreparedEvent; position: number }>,
+    createdPartitions: Set<string>,
   ): Promise<PlacedEvent[]> {
     const existing = events.length ? await this.lookupKeys(client, events) : new Map<string, KeyState>();
     const fresh: PlacedEvent[] = [];
@@ -158,7 +164,7 @@ export class EventStoreRepository {
       if (idCollision) result.idCollisions++;
     }
     if (fresh.length) {
-      await this.ensurePartitions(client, fresh.map((row) => row.prepared.partitionMonth));
+      await this.ensurePartitions(client, fresh.map((row) => row.prepared.partitionMonth), createdPartitions);
       await client.query(sql.INSERT_EVENTS, toEventColumns(fresh));
       await client.query(sql.INSERT_KEYS, [
         fresh.map((row) => row.prepared.event.origin.system),
@@ -205,11 +211,11 @@ export class EventStoreRepository {
     return states;
   }
 
-  private async ensurePartitions(client: PoolClient, months: string[]): Promise<void> {
+  private async ensurePartitions(client: PoolClient, months: string[], created: Set<string>): Promise<void> {
     for (const month of new Set(months)) {
-      if (this.knownPartitions.has(month)) continue;
+      if (this.knownPartitions.has(month) || created.has(month)) continue;
       await client.query(sql.ENSURE_PARTITION, [month]);
-      this.knownPartitions.add(month);
+      created.add(month);
     }
   }
 
