@@ -15,7 +15,11 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
     projects: [
-      { ...shared, test: { name: 'unit', include: ['{apps,libs,test}/**/*.spec.ts'], environment: 'node' } },
+      {
+        ...shared,
+        // Generous: property and exhaustive tests take seconds on a loaded 2-core machine.
+        test: { name: 'unit', include: ['{apps,libs,test}/**/*.spec.ts'], environment: 'node', testTimeout: 30_000 },
+      },
       {
         ...shared,
         test: {

@@ -266,7 +266,7 @@ describe('proofs for every (index, size) and (size1, size2) up to 64 leaves', ()
         }
       }
     }
-  });
+  }, 60_000);
 
   it('generates PROOF exactly, and every proof verifies (and fails when altered)', () => {
     for (let n = 1; n <= 64; n++) {
@@ -290,7 +290,7 @@ describe('proofs for every (index, size) and (size1, size2) up to 64 leaves', ()
         }
       }
     }
-  });
+  }, 60_000);
 
   it('asks an async source once per proof, for the planned ranges only', async () => {
     const cache = sources['tiles of height 2'];
