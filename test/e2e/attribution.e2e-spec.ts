@@ -89,7 +89,7 @@ describe('attribution through the credential chain, late re-attribution and the 
   }
 
   async function timeline(subject: string) {
-    const response = await fetch(`${t.ledger.url}/v1/subjects/${encodeURIComponent(subject)}/activity?limit=100`);
+    const response = await t.api(`/v1/subjects/${encodeURIComponent(subject)}/activity?limit=100`);
     expect(response.status).toBe(200);
     return ((await response.json()) as { items: Array<Record<string, any>> }).items;
   }
@@ -105,7 +105,7 @@ describe('attribution through the credential chain, late re-attribution and the 
 
   it('re-attributes an action stored before its AssumeRole arrived, and records that in the ledger', async () => {
     await publish(actAsRole('use-2', 'ASIALATEKEY000002', 'deploy-2', '2026-11-02T11:05:00Z'));
-    const before = (await (await fetch(`${t.ledger.url}/v1/events/use-2`)).json()) as Record<string, any>;
+    const before = (await (await t.api(`/v1/events/use-2`)).json()) as Record<string, any>;
     expect(before.actor.attribution).toBe('unresolved');
     await publish(assumeRole('ar-2', 'ASIALATEKEY000002', 'deploy-2', '2026-11-02T11:00:00Z'));
 
@@ -134,8 +134,8 @@ describe('attribution through the credential chain, late re-attribution and the 
     const viaArn = await timeline(BOB);
     expect(viaOkta.map((e) => e.id)).toEqual(viaArn.map((e) => e.id));
     expect(viaOkta.map((e) => e.id)).toEqual(expect.arrayContaining(['use-1', 'use-2', 'use-3']));
-    const links = (await (await fetch(`${t.ledger.url}/v1/events?action=${encodeURIComponent("ledger:LinkAlias")}`)).json()) as Record<string, any>;
-    const profile = (await (await fetch(`${t.ledger.url}/v1/subjects/${encodeURIComponent('linux:web-1:bob')}`)).json()) as Record<string, any>;
+    const links = (await (await t.api(`/v1/events?action=${encodeURIComponent("ledger:LinkAlias")}`)).json()) as Record<string, any>;
+    const profile = (await (await t.api(`/v1/subjects/${encodeURIComponent('linux:web-1:bob')}`)).json()) as Record<string, any>;
     expect(profile.person).toBe('bob');
     expect(profile.aliases.map((a: { subject: string }) => a.subject)).toEqual(['arn:aws:iam::111111111111:user/bob', 'bob', 'linux:web-1:bob', 'okta:bob@example.com']);
     const arn = profile.aliases.find((a: { subject: string }) => a.subject === BOB);

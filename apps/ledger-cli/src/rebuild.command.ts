@@ -1,5 +1,6 @@
 import { createPool, EventQueryRepository } from '#event-store';
-import { PROJECTIONS, ProjectionRunner } from '#projections';
+import { ProjectionRunner } from '#projections';
+import { PROJECTIONS } from '#service';
 import { InvalidArgumentError } from '#domain';
 import { printResult, type CliContext } from './cli-context.js';
 import { createProgress } from './progress.js';

@@ -1,1 +1,2 @@
 export * from './ledger-event.dto.js';
+export * from './integrity.dto.js';

@@ -154,3 +154,36 @@ export class SubjectPageDto {
   @ApiProperty({ type: [SubjectListItemDto] }) items!: SubjectListItemDto[];
   @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
 }
+
+export class TriageEntryDto {
+  @ApiProperty({ enum: ['acknowledged', 'resolved', 'false_positive', 'open'] }) status!: string;
+  @ApiProperty() note!: string;
+  @ApiProperty({ description: 'Accountable subject who triaged (the API key owner).' }) by!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ description: 'Ledger position of the triage event.' }) position!: number;
+}
+
+export class AnomalyDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'console_login_without_mfa' }) type!: string;
+  @ApiProperty({ enum: ['low', 'medium', 'high', 'critical'] }) severity!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty({ format: 'date-time', description: 'Event time of the evidence.' }) time!: string;
+  @ApiProperty({ description: 'Raised by an event older than the watermark.' }) late!: boolean;
+  @ApiProperty({ type: [String] }) evidence_event_ids!: string[];
+  @ApiProperty({ type: [String], example: ['countries seen in the last 30 days: DE (41)'] }) facts!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+  @ApiProperty({ enum: ['open', 'acknowledged', 'resolved', 'false_positive'] }) status!: string;
+  @ApiProperty({ type: [TriageEntryDto] }) history!: TriageEntryDto[];
+  @ApiProperty({ description: 'Ledger position of the anomaly event.' }) position!: number;
+}
+
+export class AnomalyPageDto {
+  @ApiProperty({ type: [AnomalyDto] }) items!: AnomalyDto[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+export class TriageRequestDto {
+  @ApiProperty({ enum: ['acknowledged', 'resolved', 'false_positive', 'open'] }) status!: string;
+  @ApiProperty({ maxLength: 4000, example: 'Confirmed with the on-call engineer: planned break-glass.' }) note!: string;
+}

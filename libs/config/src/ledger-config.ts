@@ -41,6 +41,11 @@ const environmentSchema = z.object({
   LEDGER_API_KEY_CACHE_MS: z.coerce.number().int().min(0).default(1000),
   LEDGER_SELF_AUDIT_FLUSH_MS: positiveInt(200),
   LEDGER_IDENTITY_MAP: z.string().min(1).optional(),
+  LEDGER_DETECTION_ENABLED: z.enum(['true', 'false']).default('true'),
+  LEDGER_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, 'must be non-empty, without spaces or +').default('accountability-ledger'),
+  LEDGER_SIGNING_KEY_FILE: z.string().min(1).default('.run/keys/signing-key.json'),
+  LEDGER_VERIFIER_KEYS_FILE: z.string().min(1).default('.run/keys/verifier-keys.json'),
+  LEDGER_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 export interface LedgerConfig {
@@ -72,6 +77,17 @@ export interface LedgerConfig {
   };
   /** JSON file linking the aliases of each person (docs/identity-map.md); optional. */
   identityMapPath: string | null;
+  detection: { enabled: boolean };
+  integrity: {
+    /** The log's identity: first line of every checkpoint, name of new signing keys. */
+    origin: string;
+    /** Private checkpoint signing key (never in the database); created on first start. */
+    signingKeyFile: string;
+    /** Public keys with validity windows: what verification trusts. */
+    verifierKeysFile: string;
+    /** 0 disables periodic checkpoints (on demand only). */
+    checkpointIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -124,5 +140,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       selfAuditFlushMs: e.LEDGER_SELF_AUDIT_FLUSH_MS,
     },
     identityMapPath: e.LEDGER_IDENTITY_MAP ?? null,
+    detection: { enabled: e.LEDGER_DETECTION_ENABLED === 'true' },
+    integrity: {
+      origin: e.LEDGER_LOG_ORIGIN,
+      signingKeyFile: e.LEDGER_SIGNING_KEY_FILE,
+      verifierKeysFile: e.LEDGER_VERIFIER_KEYS_FILE,
+      checkpointIntervalMs: e.LEDGER_CHECKPOINT_INTERVAL_MS,
+    },
   };
 }

@@ -47,3 +47,7 @@ export const SELECT_OFFSETS = `
 
 export const SELECT_OFFSET = `
   SELECT next_offset FROM ledger_consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3`;
+
+export const SAVE_READER_CHECKPOINT = `
+  INSERT INTO ledger_reader_checkpoints (reader, position) VALUES ($1, $2)
+  ON CONFLICT (reader) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;

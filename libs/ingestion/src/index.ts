@@ -1,4 +1,4 @@
-export { IngestService, type IncomingMessage, type IngestOutcome, type IngestOptions, type IngestChannel } from './ingest.service.js';
+export { IngestService, type IngestObserver, type IncomingMessage, type IngestOutcome, type IngestOptions, type IngestChannel } from './ingest.service.js';
 export { KafkaIngestConsumer, type KafkaIngestSettings } from './kafka-ingest.consumer.js';
 export { DlqRelay } from './dlq-relay.js';
 export { headersToStrings } from './kafka-headers.js';

@@ -24,6 +24,10 @@ export class ProjectionRunner {
     private readonly batchSize = 2000,
   ) {}
 
+  get name(): string {
+    return this.projection.name;
+  }
+
   private get reader(): string {
     return `projection:${this.projection.name}`;
   }

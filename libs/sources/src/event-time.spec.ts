@@ -77,6 +77,14 @@ describe('parseSyslogTimestamp', () => {
     expect(parseSyslogTimestamp('Jan  1 08:00:00', { now: january })).toMatchObject({ iso: '2025-01-01T08:00:00.000Z' });
   });
 
+  it('a line slightly ahead of now is this year (clock skew), not last year; a host already in the new year is next year', () => {
+    expect(parseSyslogTimestamp('Mar  1 12:00:05', { now })).toMatchObject({ iso: '2025-03-01T12:00:05.000Z' });
+    const newYearsEve = Date.parse('2024-12-31T23:00:00Z');
+    expect(parseSyslogTimestamp('Jan  1 00:30:00', { now: newYearsEve })).toMatchObject({ iso: '2025-01-01T00:30:00.000Z' });
+    // more than the one-day skew ahead: the previous year
+    expect(parseSyslogTimestamp('Mar  3 12:00:00', { now })).toMatchObject({ iso: '2024-03-03T12:00:00.000Z' });
+  });
+
   it('finds the last leap year for Feb 29 and applies the host offset', () => {
     expect(parseSyslogTimestamp('Feb 29 10:00:00', { now })).toMatchObject({ iso: '2024-02-29T10:00:00.000Z' });
     expect(parseSyslogTimestamp('Mar  1 10:00:00', { now, utcOffsetMinutes: 120 })).toMatchObject({ iso: '2025-03-01T08:00:00.000Z' });

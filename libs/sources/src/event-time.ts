@@ -89,8 +89,11 @@ export interface SyslogTimeOptions extends EventTimeOptions {
 
 /**
  * RFC 3164 timestamps (`Nov  2 01:06:28`) carry no year and no zone. The year is the one that
- * puts the time closest before `now` (within the future skew): a December line read in
- * January belongs to the previous year. The zone is the host's, given by configuration.
+ * puts the time closest before `now`, allowing the same one-day skew as every other source: a
+ * December line read in January belongs to the previous year, and a line a few seconds ahead
+ * of a slow reader's clock is this year's, not last year's. The next year is tried too, for a
+ * host already in the new year by its clock while `now` is still in the old one. The zone is
+ * the host's, given by configuration.
  */
 export function parseSyslogTimestamp(text: string, options: SyslogTimeOptions): EventTimeResult {
   if (text === '') return { ok: false, reason: 'missing_event_time', message: 'event time is missing' };
@@ -102,7 +105,7 @@ export function parseSyslogTimestamp(text: string, options: SyslogTimeOptions): 
   const day = Number(d);
   const nowYear = new Date(options.now + offset * 60_000).getUTCFullYear();
   // Feb 29 exists only in leap years, so look back far enough to find one
-  for (let year = nowYear; year >= nowYear - 8; year--) {
+  for (let year = nowYear + 1; year >= nowYear - 8; year--) {
     if (day > daysInMonth(year, month)) continue;
     const epochMs = composeUtc(year, month, day, Number(h), Number(mi), Number(s), fractionToMillis(fraction));
     if (typeof epochMs === 'string') return invalid(`syslog timestamp ${quote(text)}: ${epochMs}`);

@@ -116,12 +116,20 @@ function splitLines(body: string, first: TextUnit | null): TextUnit[] {
 }
 
 function parseUnit(text: string, line: number | null): TextUnit {
+  // a JSON text starts with one of {["-0123456789tfn; anything else (a syslog line) is refused
+  // without JSON.parse, whose thrown error costs more than normalizing the line itself
+  const first = text.charCodeAt(0);
+  if (text !== '' && !JSON_START.has(first)) {
+    return { text, line, parsed: false, value: undefined, error: `Unexpected token '${text[0]}' at position 0: not JSON`, badEncoding: false };
+  }
   try {
     return { text, line, parsed: true, value: JSON.parse(text), error: null, badEncoding: false };
   } catch (error) {
     return { text, line, parsed: false, value: undefined, error: (error as Error).message, badEncoding: false };
   }
 }
+
+const JSON_START = new Set([...'{["-0123456789tfn'].map((c) => c.charCodeAt(0)));
 
 function isContainer(value: unknown): boolean {
   return typeof value === 'object' && value !== null;

@@ -67,15 +67,17 @@ describe('normalizeMessage: messages as a whole', () => {
 
   it('an unknown declared format rejects the message; the header is read case-insensitively', () => {
     const body = cloudTrailRecord('d-1');
-    expect(normalize({ body, declaredFormat: 'syslog' })).toMatchObject({
+    expect(normalize({ body, declaredFormat: 'gelf' })).toMatchObject({
       format: null,
       events: [],
-      rejected: [{ index: null, reason: 'unknown_format', message: expect.stringContaining('"syslog"'), raw: body }],
+      rejected: [{ index: null, reason: 'unknown_format', message: expect.stringContaining('"gelf"'), raw: body }],
     });
-    expect(normalize({ body, headers: { 'Ledger-Format': 'okta' } }).rejected).toMatchObject([{ reason: 'unknown_format' }]);
+    expect(normalize({ body, headers: { 'Ledger-Format': 'cef' } }).rejected).toMatchObject([{ reason: 'unknown_format' }]);
     expect(normalize({ body, headers: { 'ledger-format': 'aws-cloudtrail' } })).toMatchObject({ format: 'aws-cloudtrail', rejected: [] });
     // the explicit declaration wins over the header
-    expect(normalize({ body, declaredFormat: 'aws-cloudtrail', headers: { 'ledger-format': 'okta' } }).events).toHaveLength(1);
+    expect(normalize({ body, declaredFormat: 'aws-cloudtrail', headers: { 'ledger-format': 'cef' } }).events).toHaveLength(1);
+    // a declared format the record does not fit rejects the record, not the message
+    expect(normalize({ body, headers: { 'ledger-format': 'okta' } }).rejected).toMatchObject([{ index: 0, reason: 'invalid_record' }]);
   });
 
   it('bad UTF-8 in one line of a batch rejects that line only', () => {
@@ -110,19 +112,19 @@ describe('normalizeMessage: messages as a whole', () => {
   });
 
   it('a later text format plugs in as one more normalizer', () => {
-    const syslog: SourceNormalizer = {
+    const cef: SourceNormalizer = {
       format: 'canonical',
       detects: () => false,
       normalize: () => undefined,
-      detectsText: (line) => /^\w{3} +\d+ \d\d:\d\d:\d\d /.test(line),
+      detectsText: (line) => line.startsWith('CEF:0|'),
       normalizeText: (line, _context, sink) => sink.reject('invalid_record', 'recognised but not implemented', line),
     };
-    const body = 'Jul 30 23:53:13 web-1 sshd[42]: Accepted publickey for alice\nnot syslog\n' + cloudTrailRecord('t-1');
-    const result = normalizeWith([...NORMALIZERS, syslog], { body }, { now });
+    const body = 'CEF:0|Acme|VPN|1.0|100|login|3|suser=alice\nnot cef\n' + cloudTrailRecord('t-1');
+    const result = normalizeWith([...NORMALIZERS, cef], { body }, { now });
     expect(result.events.map((e) => e.id)).toEqual(['t-1']);
     expect(result.rejected).toMatchObject([
-      { index: 0, reason: 'invalid_record', raw: 'Jul 30 23:53:13 web-1 sshd[42]: Accepted publickey for alice' },
-      { index: 1, reason: 'invalid_json', raw: 'not syslog' },
+      { index: 0, reason: 'invalid_record', raw: 'CEF:0|Acme|VPN|1.0|100|login|3|suser=alice' },
+      { index: 1, reason: 'invalid_json', raw: 'not cef' },
     ]);
   });
 
@@ -146,8 +148,52 @@ describe('normalizeMessage: messages as a whole', () => {
   });
 });
 
+const oktaRecord = JSON.stringify({
+  uuid: 'o-1',
+  published: '2024-07-30T21:53:13.000Z',
+  eventType: 'user.session.start',
+  actor: { id: '00u1', type: 'User', alternateId: 'alice@example.com', displayName: 'Alice' },
+  client: { ipAddress: '198.51.100.7', userAgent: { rawUserAgent: 'curl/8.5' } },
+  outcome: { result: 'SUCCESS' },
+  authenticationContext: { credentialType: 'PASSWORD', externalSessionId: 'idx1' },
+  debugContext: { debugData: { factor: 'OKTA_VERIFY_PUSH' } },
+  target: [{ id: '00u2', type: 'User', alternateId: 'bob@example.com', displayName: 'Bob' }],
+});
+const ocsfRecord = JSON.stringify({
+  class_uid: 3002,
+  activity_id: 1,
+  time: Date.parse('2024-07-30T21:53:13Z'),
+  status_id: 1,
+  metadata: { uid: 'oc-1', product: { name: 'Entra ID' } },
+  user: { name: 'alice', email_addr: 'alice@example.com', type_id: 1 },
+  src_endpoint: { ip: '198.51.100.7', hostname: 'laptop' },
+  is_mfa: true,
+  auth_protocol_id: 5,
+});
+const journaldRecord = JSON.stringify({
+  MESSAGE: 'Failed password for bob from 198.51.100.7 port 22 ssh2',
+  _HOSTNAME: 'web-1',
+  SYSLOG_IDENTIFIER: 'sshd',
+  _PID: '7',
+  __REALTIME_TIMESTAMP: '1722376393000000',
+});
+const syslogLines = [
+  'Jul 30 21:53:13 web-1 sshd[42]: Accepted publickey for alice from 198.51.100.7 port 22 ssh2: ED25519 SHA256:abc',
+  '<38>1 2024-07-30T21:53:13.5+02:00 web-1 sudo - - - alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/ls -la',
+  'Jul 30 21:53:13 web-1 su[9]: pam_unix(su:session): session opened for user root(uid=0) by alice(uid=1000)',
+  'Jul 30 21:53:13 web-1 sshd-session[43]: Connection closed by invalid user  198.51.100.7 port 22 [preauth]',
+];
+
 describe('normalizeMessage never throws', () => {
-  const validRecords = [cloudTrailRecord('p-1'), JSON.stringify({ Records: [JSON.parse(cloudTrailRecord('p-2'))] })];
+  const validRecords = [cloudTrailRecord('p-1'), JSON.stringify({ Records: [JSON.parse(cloudTrailRecord('p-2'))] }), oktaRecord, ocsfRecord, journaldRecord];
+
+  it('the valid records of every format used below are valid', () => {
+    for (const text of [...validRecords, ...syslogLines]) {
+      const result = normalize({ body: text });
+      expect(result.rejected, text).toEqual([]);
+      expect(result.events.length, text).toBeGreaterThan(0);
+    }
+  });
 
   it('for random text', () => {
     fc.assert(
@@ -162,7 +208,7 @@ describe('normalizeMessage never throws', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ maxLength: 300 }),
-        fc.option(fc.constantFrom('canonical', 'cloudevents', 'aws-cloudtrail', 'nonsense', '')),
+        fc.option(fc.constantFrom('canonical', 'cloudevents', 'aws-cloudtrail', 'ocsf', 'okta', 'linux-auth', 'syslog', 'nonsense', '')),
         fc.dictionary(fc.constantFrom('ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ledger-format', 'content-type'), fc.string()),
         (body, declaredFormat, headers) => {
           expectWellFormed(normalize({ body, declaredFormat: declaredFormat ?? undefined, headers }));
@@ -206,8 +252,57 @@ describe('normalizeMessage never throws', () => {
         { requiredKeys: ['actor', 'action', 'category'] },
       ),
     );
+    const loose = fc.oneof(fc.jsonValue(), fc.constant(null), fc.string());
+    const ocsfShaped = fc.record(
+      {
+        class_uid: fc.oneof(fc.constantFrom(3001, 3002, 3003, 3004, 3005, 3006, 3007, 3008, 6003, 4001, '3002'), fc.jsonValue()),
+        activity_id: fc.oneof(fc.integer({ min: -1, max: 120 }), fc.jsonValue()),
+        activity_name: loose,
+        type_uid: fc.oneof(fc.integer(), fc.jsonValue()),
+        time: fc.oneof(fc.constant(Date.parse('2024-07-30T21:53:13Z')), fc.double(), fc.string(), fc.jsonValue()),
+        time_dt: loose,
+        status_id: fc.oneof(fc.integer({ min: 0, max: 99 }), fc.jsonValue()),
+        metadata: fc.oneof(fc.jsonValue(), fc.record({ uid: loose, product: fc.oneof(fc.jsonValue(), fc.record({ name: loose, vendor_name: loose }, { requiredKeys: [] })) }, { requiredKeys: [] })),
+        user: fc.oneof(fc.jsonValue(), fc.record({ name: loose, uid: loose, email_addr: loose, type: loose, type_id: fc.jsonValue() }, { requiredKeys: [] })),
+        actor: fc.oneof(fc.jsonValue(), fc.record({ user: fc.jsonValue(), session: fc.jsonValue(), app_name: loose, process: fc.jsonValue() }, { requiredKeys: [] })),
+        api: fc.oneof(fc.jsonValue(), fc.record({ operation: loose, service: fc.record({ name: fc.oneof(fc.constant('iam.amazonaws.com'), fc.string()) }) }, { requiredKeys: [] })),
+        src_endpoint: fc.oneof(fc.jsonValue(), fc.record({ ip: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()), hostname: loose }, { requiredKeys: [] })),
+        auth_factors: fc.oneof(fc.jsonValue(), fc.array(fc.record({ factor_type_id: fc.jsonValue(), factor_type: loose }, { requiredKeys: [] }), { maxLength: 3 })),
+        is_mfa: fc.jsonValue(),
+        resources: fc.jsonValue(),
+        group: fc.jsonValue(),
+        entity: fc.jsonValue(),
+      },
+      { requiredKeys: ['class_uid'] },
+    );
+    const oktaShaped = fc.record(
+      {
+        eventType: fc.oneof(fc.constantFrom('user.session.start', 'user.mfa.factor.deactivate', 'group.privilege.grant', 'user.authentication.auth_via_mfa', 'x.y'), fc.string(), fc.jsonValue()),
+        uuid: loose,
+        published: fc.oneof(fc.constant('2024-07-30 21:53:13.123'), fc.string(), fc.jsonValue()),
+        actor: fc.oneof(fc.jsonValue(), fc.record({ id: loose, type: fc.oneof(fc.constantFrom('User', 'SystemPrincipal'), fc.string()), alternateId: loose }, { requiredKeys: [] })),
+        client: fc.oneof(fc.jsonValue(), fc.record({ ipAddress: fc.oneof(fc.ipV4(), fc.ipV6(), fc.string()), userAgent: fc.jsonValue() }, { requiredKeys: [] })),
+        outcome: fc.oneof(fc.jsonValue(), fc.record({ result: loose, reason: loose }, { requiredKeys: [] })),
+        authenticationContext: fc.jsonValue(),
+        debugContext: fc.oneof(fc.jsonValue(), fc.record({ debugData: fc.dictionary(fc.constantFrom('factor', 'x'), loose) })),
+        target: fc.oneof(fc.jsonValue(), fc.array(fc.record({ id: loose, type: loose, alternateId: loose, displayName: loose }, { requiredKeys: [] }), { maxLength: 3 })),
+      },
+      { requiredKeys: ['eventType'] },
+    );
+    const wrappedLine = fc.record(
+      {
+        MESSAGE: fc.oneof(fc.string(), fc.constantFrom(...syslogLines), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }), fc.jsonValue()),
+        message: fc.oneof(fc.string(), fc.constantFrom(...syslogLines)),
+        _HOSTNAME: loose,
+        SYSLOG_IDENTIFIER: fc.oneof(fc.constantFrom('sshd', 'sudo', 'su', 'cron'), loose),
+        _PID: loose,
+        __REALTIME_TIMESTAMP: fc.oneof(fc.constant('1722376393000000'), loose),
+        timestamp: fc.oneof(fc.double(), fc.string(), fc.jsonValue()),
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
-      fc.property(shaped, fc.integer({ min: 0, max: 2 }), (value, indent) => {
+      fc.property(fc.oneof(shaped, ocsfShaped, oktaShaped, wrappedLine), fc.integer({ min: 0, max: 2 }), (value, indent) => {
         expectWellFormed(normalize({ body: JSON.stringify(value, null, indent) ?? 'null' }));
       }),
       { numRuns: 1000 },
@@ -223,6 +318,75 @@ describe('normalizeMessage never throws', () => {
     const result = normalize({ body: batch });
     expect(result.rejected).toEqual([]);
     expect(result.events).toHaveLength(5000);
+  });
+
+  it('for random syslog lines from auth programs, with hostile user names', () => {
+    const user = fc.oneof(
+      fc.constantFrom('', ' ', 'root', 'alice', 'john doe', 'root from 6.6.6.6 port 22 ssh2', 'x : TTY=y ; USER=root', 'jose\u0301'),
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 20 }),
+    );
+    const peer = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('::ffff:1.2.3.4', 'host.example.com', '', '[::1]'), fc.string({ maxLength: 20 }));
+    const message = fc.oneof(
+      fc.tuple(
+        fc.constantFrom(
+          'Accepted password for ',
+          'Accepted publickey for ',
+          'Failed password for invalid user ',
+          'Failed none for ',
+          'Partial publickey for ',
+          'Invalid user ',
+          'error: maximum authentication attempts exceeded for ',
+          'error: PAM: Authentication failure for ',
+          'User ',
+        ),
+        user,
+        peer,
+        fc.constantFrom(' port 22 ssh2', ' port 22 ssh2: RSA SHA256:abc', '', ' port x', ' port 22 ssh2 [preauth]'),
+      ).map(([head, u, p, tail]) => `${head}${u} from ${p}${tail}`),
+      fc.tuple(fc.constantFrom('Connection closed by authenticating user ', 'Disconnecting invalid user ', 'Disconnected from user '), user, peer, fc.constantFrom(' port 22 [preauth]', ' port 22: Too many', ''))
+        .map(([head, u, p, tail]) => `${head}${u} ${p}${tail}`),
+      fc.tuple(fc.integer({ min: -2, max: 2000 }), fc.string({ maxLength: 60 })).map(([n, inner]) => `message repeated ${n} times: [ Failed password for ${inner}]`),
+      fc.tuple(user, fc.string({ maxLength: 60 })).map(([u, rest]) => `${u} : TTY=pts/0 ; PWD=/ ; USER=${rest} ; COMMAND=/bin/${rest}`),
+      fc.tuple(fc.constantFrom('sshd', 'su', 'sudo', 'cron', 'passwd'), fc.constantFrom('auth', 'session', 'chauthtok'), user, peer).map(
+        ([service, facility, u, p]) => `pam_unix(${service}:${facility}): authentication failure; logname=${u} uid=0 euid=0 tty=ssh ruser= rhost=${p}  user=${u}`,
+      ),
+      fc.tuple(fc.constantFrom('su', 'sudo', 'cron', 'sshd'), user).map(([service, u]) => `pam_unix(${service}:session): session opened for user ${u}(uid=0) by ${u}(uid=1000)`),
+      fc.string({ maxLength: 120 }),
+    );
+    const header = fc.oneof(
+      fc.tuple(fc.constantFrom('Jul 30 21:53:13', 'Feb 29 00:00:00', 'Dec 31 23:59:59', 'Jan  1 00:00:00'), fc.constantFrom('web-1', '2001:db8::1', 'WEB', '-'), fc.constantFrom('sshd[1]', 'sshd-session[2]', 'sudo', 'su[3]', 'login[4]', 'CRON[5]', 'kernel'))
+        .map(([stamp, host, tag]) => `${stamp} ${host} ${tag}: `),
+      fc.tuple(fc.constantFrom('2024-07-30T21:53:13Z', '2024-07-30T21:53:13.123-0700', '-', '2099-01-01T00:00:00Z'), fc.constantFrom('web-1', '-', '2001:db8::1'), fc.constantFrom('sshd', 'sudo', '-'), fc.constantFrom('-', '[x a="]"]', '[x a="\\"]'))
+        .map(([stamp, host, app, data]) => `<38>1 ${stamp} ${host} ${app} 7 - ${data} `),
+    );
+    fc.assert(
+      // one line each: line breaks inside a message would make more lines than generated
+      fc.property(fc.array(fc.tuple(header, message).map(([h, m]) => h + m.replace(/[\r\n]/g, ' ')), { minLength: 1, maxLength: 5 }), (lines) => {
+        const result = normalize({ body: lines.join('\n') });
+        expectWellFormed(result);
+        // every line is at least one outcome (more only for "message repeated N times")
+        expect(result.events.length + result.rejected.length).toBeGreaterThanOrEqual(lines.length);
+        for (const event of result.events) {
+          expect(event.origin.system).toBe('linux-auth');
+          expect(event.actor.subject).toMatch(/^linux:[^:]/);
+          expect(lines.map((l) => l.trim())).toContain(event.raw);
+        }
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('for truncated syslog lines: one outcome each, never an exception', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...syslogLines), fc.nat(), (line, cut) => {
+        const truncated = line.slice(0, cut % line.length);
+        const result = normalize({ body: truncated });
+        expectWellFormed(result);
+        expect(result.events.length + result.rejected.length).toBe(1);
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('for truncated valid records', () => {

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { NormalizedEvent } from '#domain';
+import { fitEventToLimits } from './event-limits.js';
 import { arrayElementSpans } from './json-spans.js';
 import { decodeBody, frameDecodedLines, frameText, type Framing, type TextUnit } from './message-framing.js';
 import { NORMALIZERS, resolveFormatName } from './normalizer-registry.js';
@@ -66,7 +67,11 @@ function run(normalizers: readonly SourceNormalizer[], message: SourceMessage, o
     collector.format = declared.format;
   }
 
-  const baseContext: NormalizeContext = { now: resolveNow(options.now), binaryCloudEvent: null };
+  const baseContext: NormalizeContext = {
+    now: resolveNow(options.now),
+    syslogUtcOffsetMinutes: resolveOffset(options.syslogUtcOffsetMinutes),
+    binaryCloudEvent: null,
+  };
   const acceptsTextLine = (line: string): boolean =>
     declared ? declared.normalizeText !== undefined : normalizers.some((n) => n.detectsText?.(line, baseContext) ?? false);
 
@@ -88,7 +93,7 @@ function run(normalizers: readonly SourceNormalizer[], message: SourceMessage, o
 
   // binary content mode: the headers describe exactly one event, the body
   const binary = framing.mode === 'single' && (declared === null || declared.format === 'cloudevents') ? cloudEventHeaders(headers) : null;
-  const context: NormalizeContext = binary ? { now: baseContext.now, binaryCloudEvent: binary } : baseContext;
+  const context: NormalizeContext = binary ? { ...baseContext, binaryCloudEvent: binary } : baseContext;
   const dispatcher = new Dispatcher(normalizers, declared, context, collector);
   if (framing.mode === 'single') dispatcher.unit(framing.unit, true);
   else for (const unit of framing.units) dispatcher.unit(unit, false);
@@ -197,7 +202,7 @@ class LocatedSink implements RecordSink {
 
   accept(event: NormalizedEvent): void {
     this.collector.ordinal++;
-    this.collector.events.push(event);
+    this.collector.events.push(fitEventToLimits(event));
   }
 
   reject(reason: RejectionReason, message: string, raw: string): void {
@@ -239,6 +244,11 @@ function lowerCaseHeaders(headers: SourceMessage['headers']): ReadonlyMap<string
     if (typeof value === 'string') map.set(name.toLowerCase(), value);
   }
   return map;
+}
+
+function resolveOffset(minutes: number | undefined): number {
+  // a real zone offset is within ±14 h; anything else is a configuration slip, read as UTC
+  return typeof minutes === 'number' && Number.isInteger(minutes) && Math.abs(minutes) <= 14 * 60 ? minutes : 0;
 }
 
 function resolveNow(now: NormalizeOptions['now']): number {

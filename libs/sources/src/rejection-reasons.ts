@@ -15,6 +15,9 @@ export const REJECTION_REASONS = [
   'missing_event_time',
   'invalid_event_time',
   'schema_violation',
+  'unsupported_event',
+  'unrecognized_line',
+  'ignored_line',
   'internal_error',
 ] as const;
 

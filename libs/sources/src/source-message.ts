@@ -1,8 +1,8 @@
 import type { NormalizedEvent } from '#domain';
 import type { RejectionReason } from './rejection-reasons.js';
 
-/** Formats this library reads. `ocsf`, `okta` and `linux-auth` join as further normalizers. */
-export const SOURCE_FORMATS = ['canonical', 'cloudevents', 'aws-cloudtrail'] as const;
+/** Formats this library reads (docs/formats.md). */
+export const SOURCE_FORMATS = ['canonical', 'cloudevents', 'aws-cloudtrail', 'ocsf', 'okta', 'linux-auth'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** Kafka header (and HTTP `format` parameter) that declares a message's format instead of detection. */
@@ -47,4 +47,9 @@ export interface NormalizeOptions {
   now?: Date | number | (() => Date | number);
   /** Larger messages are rejected whole with `message_too_large`. Default 64 MiB. */
   maxMessageBytes?: number;
+  /**
+   * Offset from UTC, in minutes, of the hosts whose RFC 3164 syslog lines carry local time
+   * without a zone. Default 0: such lines are read as UTC.
+   */
+  syslogUtcOffsetMinutes?: number;
 }

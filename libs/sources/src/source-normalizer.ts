@@ -13,8 +13,10 @@ export interface CloudEventHeaderAttributes {
 }
 
 export interface NormalizeContext {
-  /** Reference time (epoch ms) for plausibility checks. */
+  /** Reference time (epoch ms) for plausibility checks and for the year of RFC 3164 timestamps. */
   readonly now: number;
+  /** UTC offset (minutes) of RFC 3164 syslog timestamps, which carry no zone. */
+  readonly syslogUtcOffsetMinutes: number;
   /** Set when the message is one event whose CloudEvents attributes are in the headers. */
   readonly binaryCloudEvent: CloudEventHeaderAttributes | null;
 }

@@ -22,6 +22,7 @@ import {
   sessionToken,
   userAgentFor,
 } from './record-builder.js';
+import { type RealismOptions, personOn, tripOn } from './realism.js';
 import { SECONDS_PER_DAY, formatAwsDateWithComma, isWeekend } from './time.js';
 import type { CloudTrailRecord } from './workload.types.js';
 
@@ -57,6 +58,11 @@ export interface SourceContext {
   readonly end: number;
   readonly eventsPerDay: number;
   readonly incidentEveryDays: number;
+  readonly realism: RealismOptions;
+  /** Office city → the office's public address. */
+  readonly officeIps: ReadonlyMap<string, string>;
+  /** Baseline-detector evaluation incidents: from which day of the range, how often. */
+  readonly baselineIncidents: { readonly fromDay: number; readonly everyDays: number } | null;
 }
 
 export type Persona = Group | 'ci';
@@ -77,6 +83,10 @@ export interface PersonDay {
   endUtc: number;
   volume: number;
   ssoAccount: string;
+  /** Where the person is (a trip or holiday changes it) and the UTC offset of their hours. */
+  country: string;
+  utcOffsetMinutes: number;
+  traveling: boolean;
 }
 
 /** One person's day: shared by all their channels so console and CLI agree on IP and hours. */
@@ -91,7 +101,8 @@ export function personDay(ctx: SourceContext, p: Person, day: number): PersonDay
   let endMin: number;
   let volume: number;
   if (weekend) {
-    startMin = rng.range(10 * 60, 20 * 60);
+    // a look at something on a weekend day, in the daytime
+    startMin = rng.range(10 * 60, 16 * 60);
     endMin = startMin + rng.range(30, 120);
     volume = 0.12;
   } else {
@@ -99,14 +110,28 @@ export function personDay(ctx: SourceContext, p: Person, day: number): PersonDay
     endMin = p.workEndMinute + rng.range(-40, 70);
     volume = rng.bell(0.6, 1.4);
   }
-  return {
+  const pd: PersonDay = {
     works,
     ip,
     startUtc: dayStartUtc + startMin * 60,
     endUtc: dayStartUtc + endMin * 60,
     volume: volume * p.activity,
     ssoAccount: rng.chance(0.6) ? ctx.org.secondAccountId : ctx.org.accountId,
+    country: p.location.country,
+    utcOffsetMinutes: p.location.utcOffsetMinutes,
+    traveling: false,
   };
+  const trip = tripOn(ctx.seed, ctx.realism, p, day, ctx.officeIps);
+  if (trip === null) return pd;
+  // the same hours of the day, in the local time of where the person is
+  const shift = (trip.utcOffsetMinutes - p.location.utcOffsetMinutes) * 60;
+  const out: PersonDay = { ...pd, works: trip.works, ip: trip.ip, startUtc: pd.startUtc - shift, endUtc: pd.endUtc - shift, country: trip.country, utcOffsetMinutes: trip.utcOffsetMinutes, traveling: true };
+  if (trip.shortSession) {
+    out.startUtc = day * SECONDS_PER_DAY - trip.utcOffsetMinutes * 60 + (10 * 60 + (p.index % 5) * 45) * 60;
+    out.endUtc = out.startUtc + 40 * 60;
+    out.volume = 0.1 * p.activity;
+  }
+  return out;
 }
 
 /**
@@ -188,8 +213,8 @@ function clientChannel(rng: Prng, p: Person): Channel {
 }
 
 const personaOf = (p: Person): Persona => p.group;
-const lunchOf = (p: Person, day: number): readonly [number, number] => {
-  const base = day * SECONDS_PER_DAY - p.location.utcOffsetMinutes * 60;
+const lunchOf = (pd: PersonDay, day: number): readonly [number, number] => {
+  const base = day * SECONDS_PER_DAY - pd.utcOffsetMinutes * 60;
   return [base + 12 * 3600, base + 13 * 3600 + 1800];
 };
 
@@ -212,6 +237,7 @@ export function* consoleChannel(ctx: SourceContext, p: Person): Generator<Plan> 
   for (const day of localDays(ctx, p.location.utcOffsetMinutes)) {
     const pd = personDay(ctx, p, day);
     if (!pd.works) continue;
+    const q = personOn(ctx.seed, ctx.realism, p, day, ctx.officeIps);
     const rng = new Prng(ctx.seed, 'console', p.index, day);
     const n = Math.round(ctx.eventsPerDay * pd.volume * shares(p).console);
     const login = pd.startUtc + rng.int(900);
@@ -229,7 +255,7 @@ export function* consoleChannel(ctx: SourceContext, p: Person): Generator<Plan> 
               identity: iamUserFailedSignIn(p, org.accountId),
               accountId: org.accountId,
               ip: pd.ip,
-              userAgent: p.browserUa,
+              userAgent: q.browserUa,
               success: false,
               mfaUsed: false,
               loginTo: true,
@@ -245,15 +271,15 @@ export function* consoleChannel(ctx: SourceContext, p: Person): Generator<Plan> 
       let signIn: Parameters<typeof consoleLoginRecord>[2];
       if (p.access === 'sso') {
         const role = ssoRoleFor(org, p, accountId);
-        actor = sessionActor(() => assumedRole(ssoSession(role, p, at, key)), accountId, pd.ip, p, 'console');
-        signIn = { identity: assumedRole(ssoSession(role, p, at, null)), accountId, ip: pd.ip, userAgent: p.browserUa, success: true, mfaUsed: false, loginTo: false };
+        actor = sessionActor(() => assumedRole(ssoSession(role, p, at, key)), accountId, pd.ip, q, 'console');
+        signIn = { identity: assumedRole(ssoSession(role, p, at, null)), accountId, ip: pd.ip, userAgent: q.browserUa, success: true, mfaUsed: false, loginTo: false };
       } else {
-        actor = sessionActor(() => iamUserConsoleSession(p, org.accountId, key, at, true), org.accountId, pd.ip, p, 'console');
+        actor = sessionActor(() => iamUserConsoleSession(p, org.accountId, key, at, true), org.accountId, pd.ip, q, 'console');
         signIn = {
           identity: iamUserSignIn(p, org.accountId),
           accountId: org.accountId,
           ip: pd.ip,
-          userAgent: p.browserUa,
+          userAgent: q.browserUa,
           success: true,
           mfaUsed: true,
           mfaIdentifier: p.mfaSerial,
@@ -265,10 +291,10 @@ export function* consoleChannel(ctx: SourceContext, p: Person): Generator<Plan> 
     };
 
     yield newSession(login);
-    const { times, burst, bursts } = burstSchedule(rng, login + 5, pd.endUtc, n, 7, 2, 45, lunchOf(p, day));
+    const { times, burst, bursts } = burstSchedule(rng, login + 5, pd.endUtc, n, 7, 2, 45, lunchOf(pd, day));
     const focus = Array.from({ length: bursts }, () => pickFocus(rng));
     // Some people sign in again after lunch (new tab, expired session, other laptop).
-    const relogin = rng.chance(0.2) ? lunchOf(p, day)[1] + rng.int(1800) : Infinity;
+    const relogin = rng.chance(0.2) ? lunchOf(pd, day)[1] + rng.int(1800) : Infinity;
     let region = personRegion(rng, org, p);
     for (let i = 0; i < times.length; i++) {
       if (times[i] >= relogin && sessions.length === 1) yield newSession(relogin);
@@ -302,10 +328,11 @@ export function* cliChannel(ctx: SourceContext, p: Person): Generator<Plan> {
   for (const day of localDays(ctx, p.location.utcOffsetMinutes)) {
     const pd = personDay(ctx, p, day);
     if (!pd.works) continue;
+    const q = personOn(ctx.seed, ctx.realism, p, day, ctx.officeIps);
     const rng = new Prng(ctx.seed, 'cli', p.index, day);
     const n = Math.round(ctx.eventsPerDay * pd.volume * shares(p).cli);
     const from = pd.startUtc + rng.range(300, 2400);
-    const { times, burst, bursts } = burstSchedule(rng, from, pd.endUtc, n, 12, 0, 6, lunchOf(p, day));
+    const { times, burst, bursts } = burstSchedule(rng, from, pd.endUtc, n, 12, 0, 6, lunchOf(pd, day));
     const channels = Array.from({ length: bursts }, () => clientChannel(rng, p));
     const focus = Array.from({ length: bursts }, () => pickFocus(rng));
     const regions = Array.from({ length: bursts }, () => personRegion(rng, org, p));
@@ -315,9 +342,9 @@ export function* cliChannel(ctx: SourceContext, p: Person): Generator<Plan> {
       const role = ssoRoleFor(org, p, pd.ssoAccount);
       const key = accessKeyId(rng, 'ASIA');
       const created = from - rng.range(5, 90);
-      actors = channels.map((ch) => sessionActor(() => assumedRole(ssoSession(role, p, created, key)), pd.ssoAccount, pd.ip, p, ch));
+      actors = channels.map((ch) => sessionActor(() => assumedRole(ssoSession(role, p, created, key)), pd.ssoAccount, pd.ip, q, ch));
     } else {
-      actors = channels.map((ch) => sessionActor(() => iamUserWithAccessKey(p, org.accountId), org.accountId, pd.ip, p, ch));
+      actors = channels.map((ch) => sessionActor(() => iamUserWithAccessKey(p, org.accountId), org.accountId, pd.ip, q, ch));
     }
     for (let i = 0; i < times.length; i++) {
       const b = burst[i];
@@ -339,6 +366,7 @@ export function* roleChannel(ctx: SourceContext, p: Person): Generator<Plan> {
   for (const day of localDays(ctx, p.location.utcOffsetMinutes)) {
     const pd = personDay(ctx, p, day);
     if (!pd.works) continue;
+    const q = personOn(ctx.seed, ctx.realism, p, day, ctx.officeIps);
     const rng = new Prng(ctx.seed, 'role', p.index, day);
     const n = Math.round(ctx.eventsPerDay * pd.volume * shares(p).role);
     const sessionCount = Math.min(3, Math.max(1, Math.round(n / 15)));
@@ -363,9 +391,9 @@ export function* roleChannel(ctx: SourceContext, p: Person): Generator<Plan> {
         sourceIdentity: access.setsSourceIdentity ? p.userName : null,
         accessKeyId: key,
       };
-      const caller = sessionActor(() => iamUserWithAccessKey(p, org.accountId), org.accountId, pd.ip, p, channel);
+      const caller = sessionActor(() => iamUserWithAccessKey(p, org.accountId), org.accountId, pd.ip, q, channel);
       yield { t: at, build: (em, t) => assumeRoleRecord(em, t, caller, session, first.action.cli, p.mfaSerial) };
-      const actor = sessionActor(() => assumedRole(session), org.secondAccountId, pd.ip, p, channel);
+      const actor = sessionActor(() => assumedRole(session), org.secondAccountId, pd.ip, q, channel);
       const per = Math.max(1, Math.round(n / sessionCount));
       const { times } = burstSchedule(rng, at + 2, at + 3300, per, 10, 0, 8, null);
       for (let i = 0; i < times.length; i++) {

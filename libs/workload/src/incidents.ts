@@ -14,7 +14,7 @@ import type { CloudTrailRecord, IncidentKind, SeededIncident } from './workload.
  * times of an otherwise normal day. Each knows its evidence records by the event ids they
  * get when emitted, and reports itself once all of them exist.
  */
-class Tracker implements IncidentTracker {
+export class Tracker implements IncidentTracker {
   private readonly eventIds: string[] = [];
   private firstTime: string | null = null;
   expected = 0;
@@ -25,6 +25,7 @@ class Tracker implements IncidentTracker {
     private readonly description: string,
     private readonly expectedAnomalyTypes: string[],
     private readonly report: (incident: SeededIncident) => void,
+    private readonly possibleAnomalyTypes: string[] = [],
   ) {}
 
   onEventId(eventId: string, eventTime: string): void {
@@ -38,6 +39,7 @@ class Tracker implements IncidentTracker {
         description: this.description,
         time: this.firstTime,
         expectedAnomalyTypes: [...this.expectedAnomalyTypes],
+        ...(this.possibleAnomalyTypes.length > 0 ? { possibleAnomalyTypes: [...this.possibleAnomalyTypes] } : {}),
       });
     }
   }
@@ -87,6 +89,8 @@ function planWindow(ctx: SourceContext, windowStart: number, length: number, rep
       `${admin.userName} attached AdministratorAccess directly to IAM user ${target.userName} (not through a group or role)`,
       ['direct_privilege_grant', 'admin_privilege_granted'],
       report,
+      // the admin may never have attached a policy to a user before
+      ['first_time_sensitive_action'],
     );
     const actor = cliActor(ctx, admin, t);
     plans.push(
@@ -108,6 +112,8 @@ function planWindow(ctx: SourceContext, windowStart: number, length: number, rep
       `IAM user ${victim.userName} has console sessions from DE and BR within ${Math.round((t2 - t1) / 60)} minutes, with two different browsers: the credentials (password and MFA) are shared`,
       ['shared_account_suspected', 'impossible_travel'],
       report,
+      // new for the victim the first time this happens to them; seen before afterwards
+      ['unfamiliar_country', 'unfamiliar_device', 'unfamiliar_network'],
     );
     const otherUa = victim.browser === 'safari' || victim.os === 'macos' ? browserUserAgent('windows', 'chrome') : browserUserAgent('macos', 'safari');
     const sessions = [
@@ -167,6 +173,7 @@ function planWindow(ctx: SourceContext, windowStart: number, length: number, rep
       `${ops.userName} stopped logging on CloudTrail trail ${org.trail.name}`,
       ['audit_logging_disabled'],
       report,
+      ['first_time_sensitive_action'],
     );
     const actor = cliActor(ctx, ops, t);
     const trailCall = (eventName: string, cli: string): CallShape =>
@@ -182,14 +189,15 @@ function planWindow(ctx: SourceContext, windowStart: number, length: number, rep
       'root_console_login_without_mfa',
       rootArn,
       `Root user console sign-in without MFA from ${org.rootIp}`,
-      ['root_account_used', 'console_login_without_mfa'],
+      // a console sign-in straight into the shared root identity, and nobody witnessed the session
+      ['root_account_used', 'console_login_without_mfa', 'direct_root_login', 'root_session_unwitnessed'],
       report,
     );
     const keyTracker = new Tracker(
       'root_access_key_created',
       rootArn,
       'Root user created an access key for itself',
-      ['root_access_key_created', 'root_account_used'],
+      ['root_access_key_created', 'root_account_used', 'root_session_unwitnessed'],
       report,
     );
     const key = accessKeyId(rng, 'ASIA');
@@ -245,7 +253,7 @@ function planWindow(ctx: SourceContext, windowStart: number, length: number, rep
   return plans.sort((a, b) => a.t - b.t);
 }
 
-function apiRecord(em: Emission, t: number, actor: Actor, service: string, name: string): CloudTrailRecord {
+export function apiRecord(em: Emission, t: number, actor: Actor, service: string, name: string): CloudTrailRecord {
   const region = em.org.primaryRegion;
   const shape = evaluateAction(apiAction(service, name), callContext(em, actor, region, t), false, actor.arn);
   return callRecord(em, t, actor, shape, region);

@@ -5,7 +5,9 @@ import type { Prng } from './prng.js';
  * each country (e.g. Deutsche Telekom 79.192.0.0/10 and 2003::/19, Comcast 73.0.0.0/8 and
  * 2601::/20, Reliance Jio 49.32.0.0/11 and 2409:4000::/22), so a geo/ASN database puts the
  * generated addresses in the intended country. None of them is a documentation range:
- * those would be treated as non-public and skip geo logic entirely.
+ * those would be treated as non-public and skip geo logic entirely. Ranges that the
+ * ip-location-db data splits across countries were replaced by ones it places wholly in one
+ * (checked by a test of the detection library).
  */
 export type CountryCode = 'DE' | 'GB' | 'FR' | 'ES' | 'PL' | 'US' | 'IN' | 'BR';
 
@@ -20,9 +22,9 @@ export const COUNTRY_NETWORKS: Readonly<Record<CountryCode, CountryNetworks>> = 
   FR: { ipv4: ['90.0.0.0/10', '82.224.0.0/11'], ipv6: ['2a01:cb00::/24', '2a01:e0a::/32'] },
   ES: { ipv4: ['83.32.0.0/11', '88.0.0.0/11'], ipv6: [] },
   PL: { ipv4: ['83.0.0.0/11'], ipv6: [] },
-  US: { ipv4: ['73.0.0.0/8', '98.192.0.0/10', '99.0.0.0/10'], ipv6: ['2601::/20', '2600:1700::/28'] },
-  IN: { ipv4: ['49.32.0.0/11', '122.160.0.0/12', '117.192.0.0/10'], ipv6: ['2409:4000::/22', '2401:4900::/32'] },
-  BR: { ipv4: ['177.32.0.0/12', '189.0.0.0/11', '201.0.0.0/12'], ipv6: ['2804::/16'] },
+  US: { ipv4: ['73.0.0.0/8', '98.192.0.0/10', '24.0.0.0/12'], ipv6: ['2601::/20', '2600:1700::/28'] },
+  IN: { ipv4: ['49.36.0.0/14', '122.160.0.0/12', '117.192.0.0/10'], ipv6: ['2409:4000::/22', '2401:4900::/32'] },
+  BR: { ipv4: ['177.32.0.0/12', '177.64.0.0/12'], ipv6: ['2804::/16'] },
 };
 
 /**
@@ -33,6 +35,39 @@ export const AWS_NETWORKS = {
   euWest1: ['3.248.0.0/13', '34.240.0.0/13', '52.208.0.0/13'],
   euCentral1: ['3.120.0.0/14'],
 } as const;
+
+/**
+ * Networks for evaluation scenarios (DESIGN 7 baselines). Attackers sign in from countries
+ * where the organisation has nobody; stolen keys are used from hosting providers in the
+ * victim's own country; people on holiday connect from resorts. All are real allocations.
+ */
+export const ATTACK_NETWORKS: Readonly<Record<string, readonly string[]>> = {
+  RU: ['178.64.0.0/13'],
+  VN: ['27.64.0.0/12'],
+  NG: ['41.184.0.0/16'],
+  CN: ['58.32.0.0/11'],
+  UA: ['46.211.0.0/16'],
+  TR: ['78.160.0.0/11'],
+  ID: ['36.64.0.0/11'],
+  BR: ['177.32.0.0/12'],
+};
+
+/** Hosting providers (Hetzner, DigitalOcean, Scaleway) by the country their ranges are in. */
+export const HOSTING_NETWORKS: Readonly<Partial<Record<CountryCode, readonly string[]>>> = {
+  DE: ['88.198.0.0/16', '5.9.0.0/16'],
+  GB: ['178.62.0.0/17'],
+  FR: ['51.15.0.0/16'],
+  US: ['104.131.0.0/16', '45.55.0.0/16'],
+  IN: ['139.59.0.0/18'],
+};
+
+export const VACATION_NETWORKS: Readonly<Record<string, { ipv4: readonly string[]; utcOffsetMinutes: number }>> = {
+  IT: { ipv4: ['79.0.0.0/12'], utcOffsetMinutes: 60 },
+  PT: { ipv4: ['85.240.0.0/13'], utcOffsetMinutes: 0 },
+  NL: { ipv4: ['77.160.0.0/12'], utcOffsetMinutes: 60 },
+  MX: { ipv4: ['187.128.0.0/11'], utcOffsetMinutes: -360 },
+  TH: { ipv4: ['171.96.0.0/13'], utcOffsetMinutes: 420 },
+};
 
 function parseIpv4Cidr(cidr: string): { base: number; size: number } {
   const [addr, len] = cidr.split('/');

@@ -1,9 +1,11 @@
 import { type Plan, type PlannedCall, type SourceContext, ciSource, cliChannel, cloudtrailSource, consoleChannel, lambdaSource, roleChannel } from './activity.js';
+import { baselineIncidentSource } from './baseline-incidents.js';
 import { incidentSource } from './incidents.js';
 import { type LargeCall, hugeTaskDefinition, largePolicyWrite } from './large-payloads.js';
 import { MinHeap } from './min-heap.js';
 import { MIN_PEOPLE, type Organisation, buildOrganisation, describeSubjects } from './organisation.js';
 import { Prng } from './prng.js';
+import type { RealismOptions } from './realism.js';
 import { type CallShape, Emission, type RecordOverrides, callContext, callRecord, evaluateAction } from './record-builder.js';
 import { SECONDS_PER_DAY, toEpochSeconds } from './time.js';
 import type {
@@ -39,6 +41,8 @@ interface Resolved {
   largeRate: number;
   hugeEvery: number;
   incidentEveryDays: number;
+  realism: RealismOptions;
+  baselineIncidents: { fromDay: number; everyDays: number } | null;
 }
 
 function check(ok: boolean, message: string): void {
@@ -61,6 +65,14 @@ function resolve(o: StreamWorkloadOptions, boundedByDefault: boolean): Resolved 
     largeRate: o.largeRecordRate ?? WORKLOAD_DEFAULTS.largeRecordRate,
     hugeEvery: o.hugeRecordEvery ?? WORKLOAD_DEFAULTS.hugeRecordEvery,
     incidentEveryDays: o.incidentEveryDays ?? WORKLOAD_DEFAULTS.incidentEveryDays,
+    realism: { travel: o.travel === true, deviceChanges: o.deviceChanges === true },
+    baselineIncidents:
+      o.baselineIncidents === undefined || o.baselineIncidents === false
+        ? null
+        : {
+            fromDay: (o.baselineIncidents === true ? undefined : o.baselineIncidents.fromDay) ?? 16,
+            everyDays: (o.baselineIncidents === true ? undefined : o.baselineIncidents.everyDays) ?? 2,
+          },
   };
   check(Number.isInteger(r.people) && r.people >= MIN_PEOPLE, `subjects must be an integer >= ${MIN_PEOPLE}`);
   check(end > start, 'end must be after start');
@@ -71,6 +83,8 @@ function resolve(o: StreamWorkloadOptions, boundedByDefault: boolean): Resolved 
   check(r.largeRate >= 0 && r.largeRate <= 1, 'largeRecordRate must be within [0, 1]');
   check(Number.isInteger(r.hugeEvery) && r.hugeEvery >= 1, 'hugeRecordEvery must be an integer >= 1');
   check(Number.isInteger(r.incidentEveryDays) && r.incidentEveryDays >= 0, 'incidentEveryDays must be an integer >= 0');
+  const bi = r.baselineIncidents;
+  check(bi === null || (Number.isInteger(bi.fromDay) && bi.fromDay >= 0 && Number.isInteger(bi.everyDays) && bi.everyDays >= 1), 'baselineIncidents: fromDay >= 0 and everyDays >= 1, integers');
   return r;
 }
 
@@ -174,13 +188,25 @@ function fromLarge(l: LargeCall): CallShape {
 
 function* run(r: Resolved, org: Organisation, onIncident: (i: SeededIncident) => void): Generator<CloudTrailRecord> {
   if (r.count === 0) return;
-  const ctx: SourceContext = { seed: r.seed, org, start: r.start, end: r.end, eventsPerDay: r.eventsPerDay, incidentEveryDays: r.incidentEveryDays };
+  const officeIps = new Map(org.people.filter((p) => p.officeIp !== null).map((p) => [p.location.city, p.officeIp!] as const));
+  const ctx: SourceContext = {
+    seed: r.seed,
+    org,
+    start: r.start,
+    end: r.end,
+    eventsPerDay: r.eventsPerDay,
+    incidentEveryDays: r.incidentEveryDays,
+    realism: r.realism,
+    officeIps,
+    baselineIncidents: r.baselineIncidents,
+  };
   const sources: Iterator<Plan>[] = [];
   for (const p of org.people) {
     sources.push(consoleChannel(ctx, p), cliChannel(ctx, p));
     if (p.roleAccess) sources.push(roleChannel(ctx, p));
   }
   sources.push(ciSource(ctx), lambdaSource(ctx), cloudtrailSource(ctx), incidentSource(ctx, onIncident));
+  if (r.baselineIncidents !== null) sources.push(baselineIncidentSource(ctx, onIncident));
 
   const merge = new MinHeap<Pending>((a, b) => a.plan.t < b.plan.t || (a.plan.t === b.plan.t && (a.src < b.src || (a.src === b.src && a.seq < b.seq))));
   const refill = (iter: Iterator<Plan>, src: number, seq: number): void => {

@@ -58,7 +58,22 @@ export const INCIDENT_KINDS = [
   'admin_policy_attached_to_user',
   'shared_account_two_countries',
 ] as const;
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+/**
+ * Incidents for evaluating the baseline detectors (DESIGN 7), seeded only when
+ * `baselineIncidents` is on: each a realistic attack on a person whose baselines are
+ * established by then.
+ */
+export const BASELINE_INCIDENT_KINDS = [
+  'stolen_password_abroad',
+  'stolen_key_from_hosting',
+  'night_key_use',
+  'api_enumeration',
+  'first_sensitive_action',
+  'password_spray',
+  'brute_force_login',
+  'session_hijack_abroad',
+] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number] | (typeof BASELINE_INCIDENT_KINDS)[number];
 
 export interface SeededIncident {
   kind: IncidentKind;
@@ -71,6 +86,11 @@ export interface SeededIncident {
   time: string;
   /** DESIGN 7 anomaly types a complete detector should raise for this incident. */
   expectedAnomalyTypes: string[];
+  /**
+   * Types that may also rightly be raised, depending on the subject's history (e.g. a country
+   * is new only the first time): neither required nor a false positive.
+   */
+  possibleAnomalyTypes?: string[];
 }
 
 export interface WorkloadSubject {
@@ -122,6 +142,15 @@ export interface WorkloadOptions {
   hugeRecordEvery?: number;
   /** Seeded incidents every N days (0 = none). Default 7; the first day always has them. */
   incidentEveryDays?: number;
+  /** Business trips and holidays (default off: the demo day stays as it was). */
+  travel?: boolean;
+  /** New browsers and laptops now and then (default off). */
+  deviceChanges?: boolean;
+  /**
+   * Seeded incidents for the baseline detectors, from day `fromDay` of the range (default 16,
+   * after the detectors' warm-up) every `everyDays` (default 2). Default off.
+   */
+  baselineIncidents?: boolean | { fromDay?: number; everyDays?: number };
 }
 
 export interface StreamWorkloadOptions extends WorkloadOptions {

@@ -2,16 +2,17 @@ import { Controller, Get, Inject, Param, Post, Query, Req, HttpCode } from '@nes
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { EventPageDto, IngestResultDto, LedgerEventDto } from '#api-contracts';
-import { NotFoundError, PayloadTooLargeError, InvalidArgumentError } from '#domain';
+import { NotFoundError, InvalidArgumentError } from '#domain';
 import type { LedgerConfig } from '#config';
 import { EventQueryRepository } from '#event-store';
 import { IdentityRepository } from '#attribution';
 import { headersToStrings, IngestService } from '#ingestion';
 import { LEDGER_CONFIG } from '../tokens.js';
-import { RequiresScope } from './access.guard.js';
+import { RequiresScope, SelfAudit } from './access.guard.js';
 import { ApiEventFilters, ApiProblem } from './api-docs.decorators.js';
 import { toEventResponse, toPageResponse } from './event-responses.js';
-import { decodeCursor, eventFilterSchema, parseQuery } from './query-parameters.js';
+import { readBody } from './request-body.js';
+import { decodeCursor, eventFilterSchema, parseFormat, parseQuery, pathParameter } from './query-parameters.js';
 
 @ApiTags('events')
 @Controller('v1/events')
@@ -25,6 +26,7 @@ export class EventsController {
 
   @Get()
   @RequiresScope('events:read')
+  @SelfAudit({ operation: 'SearchEvents' })
   @ApiOperation({ summary: 'Search events (who did what), in event-time order, with cursor pagination.' })
   @ApiEventFilters({ withSubject: true })
   @ApiOkResponse({ type: EventPageDto })
@@ -51,6 +53,7 @@ export class EventsController {
 
   @Get(':id')
   @RequiresScope('events:read')
+  @SelfAudit({ operation: 'GetEvent', target: { param: 'id', type: 'ledger_event' } })
   @ApiOperation({
     summary: 'One event by its source id.',
     description: 'When different records shared the id (flagged `id_collision`), the first stored is returned; search by id lists all.',
@@ -59,7 +62,7 @@ export class EventsController {
   @ApiOkResponse({ type: LedgerEventDto })
   @ApiProblem(404, 'No event with this id.')
   async findOne(@Param('id') id: string) {
-    const [first] = await this.queries.findBySourceId(id);
+    const [first] = await this.queries.findBySourceId(pathParameter('id', id));
     if (!first) throw new NotFoundError('event', id);
     return toEventResponse(first);
   }
@@ -67,6 +70,7 @@ export class EventsController {
   @Post()
   @HttpCode(200)
   @RequiresScope('ingest:write')
+  @SelfAudit({ operation: 'IngestEvents', record: 'denied' })
   @ApiOperation({
     summary: 'Ingest records over HTTP (same formats as Kafka).',
     description:
@@ -80,11 +84,12 @@ export class EventsController {
   @ApiProblem(413, 'Body larger than the configured limit.')
   async ingestRecords(@Req() request: Request, @Query('format') format?: string) {
     if (format !== undefined && typeof format !== 'string') throw new InvalidArgumentError('format', 'format must be given once');
+    const declaredFormat = parseFormat(format);
     const body = await readBody(request, this.config.http.bodyLimitBytes);
     const messages = splitNdjson(body).map((part) => ({
       body: part,
       headers: headersToStrings({}),
-      declaredFormat: format,
+      declaredFormat,
       kafka: null,
     }));
     const outcome = await this.ingest.ingest(messages, { channel: 'http', maxMessageBytes: this.config.ingest.maxMessageBytes });
@@ -96,20 +101,6 @@ export class EventsController {
       rejections: outcome.rejections.map((r) => ({ message_index: r.messageIndex, record_index: r.recordIndex, reason: r.reason, message: r.message })),
     };
   }
-}
-
-/** Reads the raw body (byte-faithful: it becomes the events' `raw`), refusing more than `limit` bytes. */
-async function readBody(request: Request, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > limit) throw new PayloadTooLargeError(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new PayloadTooLargeError(limit);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** A body that is one JSON document is one message; otherwise each non-blank line is one. */

@@ -11,7 +11,8 @@ const isoTime = z
   .refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value), 'must be an ISO-8601 date-time')
   .transform((value) => new Date(value).toISOString());
 
-const text = z.string().min(1).max(2048);
+// U+0000 cannot be stored or compared in Postgres text: refused here rather than failing there.
+const text = z.string().min(1).max(2048).refine((value) => !value.includes('\u0000'), 'must not contain U+0000');
 
 export function eventFilterSchema(maxLimit: number) {
   return z
@@ -47,6 +48,8 @@ function normalizeQuery(query: unknown): unknown {
   if (!query || typeof query !== 'object') return {};
   for (const [key, value] of Object.entries(query)) {
     if (typeof value !== 'string') throw new InvalidArgumentError(key, `${key} must be given once, as a plain value`);
+    // Whatever the schema says: Postgres text cannot hold U+0000, so no value reaches SQL with one.
+    if (value.includes('\u0000')) throw new InvalidArgumentError(key, `${key} must not contain U+0000`);
   }
   return query;
 }
@@ -66,4 +69,19 @@ export function decodeCursor(value: string | undefined): PageCursor | null {
     // fall through to the error below
   }
   throw new InvalidArgumentError('cursor', 'cursor is not one this API issued');
+}
+
+/** A path parameter (subject, event id): present, bounded, and storable as Postgres text. */
+export function pathParameter(field: string, value: string, maxLength = 2048): string {
+  if (value.length === 0) throw new InvalidArgumentError(field, `${field} is empty`);
+  if (value.length > maxLength) throw new InvalidArgumentError(field, `${field} is longer than ${maxLength} characters`);
+  if (value.includes('\u0000')) throw new InvalidArgumentError(field, `${field} must not contain U+0000`);
+  return value;
+}
+
+/** The `format` of HTTP ingest: a format name (unknown names are rejections, reported per record). */
+export function parseFormat(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(value)) throw new InvalidArgumentError('format', 'format must be a format name, e.g. aws-cloudtrail or canonical');
+  return value;
 }

@@ -26,6 +26,7 @@ export class SubjectsController {
 
   @Get()
   @RequiresScope('events:read')
+  @SelfAudit({ operation: 'ListSubjects' })
   @ApiOperation({ summary: 'Every accountable subject, with its last activity, in subject order.' })
   @ApiQuery({ name: 'kind', required: false, enum: ['human', 'service', 'root', 'unknown'] })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })

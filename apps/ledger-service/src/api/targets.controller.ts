@@ -5,10 +5,10 @@ import type { LedgerConfig } from '#config';
 import { NotFoundError } from '#domain';
 import { EventQueryRepository } from '#event-store';
 import { LEDGER_CONFIG } from '../tokens.js';
-import { RequiresScope } from './access.guard.js';
+import { RequiresScope, SelfAudit } from './access.guard.js';
 import { ApiEventFilters, ApiProblem } from './api-docs.decorators.js';
 import { toPageResponse } from './event-responses.js';
-import { decodeCursor, eventFilterSchema, parseQuery } from './query-parameters.js';
+import { decodeCursor, eventFilterSchema, parseQuery, pathParameter } from './query-parameters.js';
 
 @ApiTags('targets')
 @Controller('v1/targets')
@@ -20,12 +20,14 @@ export class TargetsController {
 
   @Get(':target/activity')
   @RequiresScope('events:read')
+  @SelfAudit({ operation: 'GetTargetActivity', target: { param: 'target', type: 'target' } })
   @ApiOperation({ summary: 'Who touched this resource or identity, in event-time order (e.g. "who touched the audit logs?").' })
   @ApiParam({ name: 'target', description: 'Target id as events name it (an ARN, a user, a trail name), URL-encoded.' })
   @ApiEventFilters({ withSubject: false })
   @ApiOkResponse({ type: EventPageDto })
   @ApiProblem(404, 'No event names this target.')
-  async activity(@Param('target') target: string, @Query() query: unknown) {
+  async activity(@Param('target') targetParameter: string, @Query() query: unknown) {
+    const target = pathParameter('target', targetParameter);
     const schema = eventFilterSchema(this.config.http.pageLimitMax)
       .pick({ action: true, category: true, outcome: true, from: true, to: true, limit: true, cursor: true })
       .strict();

@@ -1,0 +1,105 @@
+/**
+ * Actions that change who can do what, mint or read credentials and secrets, share data
+ * outside the account, open remote shells, or touch audit logging. Doing one for the first
+ * time is worth a look (`first_time_sensitive_action`) unless it is routine for the peers.
+ * Names are `<service>:<eventName>` without Lambda's API-version suffix, and IdP event types.
+ */
+const SENSITIVE = new Set<string>([
+  // identities and credentials
+  'iam:CreateUser',
+  'iam:DeleteUser',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:DeleteLoginProfile',
+  'iam:CreateAccessKey',
+  'iam:UpdateAccessKey',
+  'iam:CreateServiceSpecificCredential',
+  'iam:UploadSSHPublicKey',
+  'iam:DeactivateMFADevice',
+  'iam:DeleteVirtualMFADevice',
+  'iam:CreateSAMLProvider',
+  'iam:UpdateSAMLProvider',
+  'iam:CreateOpenIDConnectProvider',
+  'iam:UpdateAccountPasswordPolicy',
+  'iam:DeleteAccountPasswordPolicy',
+  // privileges
+  'iam:AttachUserPolicy',
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:CreateRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:AddUserToGroup',
+  'iam:PutUserPermissionsBoundary',
+  'iam:DeleteUserPermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'sso:CreateAccountAssignment',
+  'sso:AttachManagedPolicyToPermissionSet',
+  'sso:PutInlinePolicyToPermissionSet',
+  'organizations:LeaveOrganization',
+  'organizations:DetachPolicy',
+  'rolesanywhere:CreateTrustAnchor',
+  'rolesanywhere:CreateProfile',
+  // temporary credentials outside the usual paths
+  'sts:GetFederationToken',
+  'sts:AssumeRoot',
+  // secrets
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:BatchGetSecretValue',
+  'secretsmanager:PutResourcePolicy',
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'ssm:GetParametersByPath',
+  'ec2:GetPasswordData',
+  'kms:ScheduleKeyDeletion',
+  'kms:DisableKey',
+  'kms:PutKeyPolicy',
+  // sharing outside the account
+  'ec2:ModifySnapshotAttribute',
+  'ec2:ModifyImageAttribute',
+  'rds:ModifyDBSnapshotAttribute',
+  'rds:ModifyDBClusterSnapshotAttribute',
+  's3:PutBucketPolicy',
+  's3:PutBucketAcl',
+  's3:DeleteBucketPolicy',
+  's3:PutBucketPublicAccessBlock',
+  's3:DeleteBucketPublicAccessBlock',
+  'lambda:AddPermission',
+  'lambda:AddLayerVersionPermission',
+  'ram:CreateResourceShare',
+  // code and shells on running workloads
+  'ssm:SendCommand',
+  'ssm:StartSession',
+  'ec2-instance-connect:SendSSHPublicKey',
+  'ec2-instance-connect:SendSerialConsoleSSHPublicKey',
+  'ec2:EnableSerialConsoleAccess',
+  'ec2:ModifyInstanceAttribute',
+  'lambda:UpdateFunctionCode',
+  'lambda:UpdateFunctionConfiguration',
+  // audit logging
+  'cloudtrail:StopLogging',
+  'cloudtrail:DeleteTrail',
+  'cloudtrail:PutEventSelectors',
+  'cloudtrail:UpdateTrail',
+  'ec2:DeleteFlowLogs',
+  's3:PutBucketLogging',
+  'route53resolver:DeleteResolverQueryLogConfig',
+  'config:StopConfigurationRecorder',
+  'guardduty:DeleteDetector',
+  // identity provider administration (Okta System Log event types)
+  'user.account.privilege.grant',
+  'group.privilege.grant',
+  'user.mfa.factor.deactivate',
+  'user.mfa.factor.reset_all',
+  'system.mfa.factor.deactivate',
+  'system.api_token.create',
+  'user.account.reset_password',
+]);
+
+export function isSensitiveAction(action: string): boolean {
+  return SENSITIVE.has(action);
+}
