@@ -65,7 +65,10 @@ export class AnomalyDetector {
       if (batch.length === 0) return appended;
       const raised = [];
       for (const { event } of batch) {
-        if (isAnomalyRecord(event)) continue;
+        // The ledger's own records (anomalies, triage, self-audit, key changes, attribution
+        // records) are not behaviour to baseline, and their receipt-time clocks would push the
+        // event-time watermark past historical input being replayed.
+        if (event.origin.system === 'ledger' || isAnomalyRecord(event)) continue;
         raised.push(...this.engine!.process(event).map((anomaly) => ({ anomaly, receivedAt: event.received_at })));
       }
       if (raised.length) {
