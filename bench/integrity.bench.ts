@@ -38,7 +38,10 @@ import { streamWorkloadJson } from '#workload';
  *         full           + the checkpointer extending the tree and signing every second
  *       each on a fresh scratch database, two concurrent appenders (like the ingest consumer).
  *
- *   node dist/bench/integrity.bench.js [--events 1000000] [--append-events 200000] [--keep]
+ *   (c) the CPU cost per event of preparing it for the store with and without the leaf hash
+ *       (no database: the part of the integrity cost that does not depend on Postgres).
+ *
+ *   node dist/bench/integrity.bench.js [--events 1000000] [--append-events 100000] [--keep] [--skip-verify]
  *
  * Prints a table and writes bench/results/integrity-<timestamp>.json.
  */
@@ -53,10 +56,12 @@ interface Options {
   events: number;
   appendEvents: number;
   keep: boolean;
+  /** Only the append and CPU measurements (b, c): a quick rerun. */
+  skipVerify: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { events: 1_000_000, appendEvents: 200_000, keep: false };
+  const options: Options = { events: 1_000_000, appendEvents: 100_000, keep: false, skipVerify: false };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
       const parsed = Number(argv[++i]);
@@ -66,6 +71,7 @@ function parseOptions(argv: string[]): Options {
     if (argv[i] === '--events') options.events = value();
     else if (argv[i] === '--append-events') options.appendEvents = value();
     else if (argv[i] === '--keep') options.keep = true;
+    else if (argv[i] === '--skip-verify') options.skipVerify = true;
     else throw new Error(`unknown option ${argv[i]}`);
   }
   return options;
@@ -286,18 +292,7 @@ const say = (line = '') => process.stderr.write(`${line}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-async function main(): Promise<void> {
-  if (process.argv[2] === '--verify-child') {
-    await verifyChild(process.argv[3]!, process.argv[4]!, process.argv[5]!);
-    return;
-  }
-  const options = parseOptions(process.argv.slice(2));
-  say(`integrity benchmark: ${fmt(options.events)}-event ledger to verify; ${fmt(options.appendEvents)} events per append run`);
-  const sample = sampleEvents(20_000);
-  const meanDocument = sample.reduce((sum, e) => sum + Buffer.byteLength(canonicalJson(e)), 0) / sample.length;
-  say(`sample: ${sample.length} normalized workload events, mean canonical document ${fmt(meanDocument)} bytes`);
-
-  // (a) a large ledger: build, checkpoint, verify, prove.
+async function measureVerification(options: Options, sample: LedgerEvent[]): Promise<Record<string, unknown>> {
   const big = await scratchDatabase('verify');
   const bigKeys = keyFiles();
   let a: Record<string, unknown>;
@@ -351,6 +346,44 @@ async function main(): Promise<void> {
     else say(`kept ${big.url}`);
     rmSync(bigKeys.dir, { recursive: true, force: true });
   }
+  return a;
+}
+
+/** Microseconds per event for the store's preparation of an event, without and with the leaf hash. */
+function measurePrepareCost(sample: LedgerEvent[]): { withoutLeafHashMicros: number; withLeafHashMicros: number } {
+  const passes = 5;
+  const time = (prepare: (e: LedgerEvent) => PreparedEvent) => {
+    for (const event of sample.slice(0, 2000)) prepare(event);
+    const started = performance.now();
+    for (let pass = 0; pass < passes; pass++) for (const event of sample) prepare(event);
+    return ((performance.now() - started) * 1000) / (passes * sample.length);
+  };
+  const results = { withoutLeafHashMicros: Infinity, withLeafHashMicros: Infinity };
+  for (let round = 0; round < 3; round++) {
+    results.withoutLeafHashMicros = Math.min(results.withoutLeafHashMicros, time(prepareWithoutIntegrity));
+    results.withLeafHashMicros = Math.min(results.withLeafHashMicros, time(prepareEvent));
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--verify-child') {
+    await verifyChild(process.argv[3]!, process.argv[4]!, process.argv[5]!);
+    return;
+  }
+  const options = parseOptions(process.argv.slice(2));
+  say(`integrity benchmark: ${fmt(options.events)}-event ledger to verify; ${fmt(options.appendEvents)} events per append run`);
+  const sample = sampleEvents(20_000);
+  const meanDocument = sample.reduce((sum, e) => sum + Buffer.byteLength(canonicalJson(e)), 0) / sample.length;
+  say(`sample: ${sample.length} normalized workload events, mean canonical document ${fmt(meanDocument)} bytes`);
+
+  // (c) CPU only: what integrity adds to preparing each event.
+  const cpu = measurePrepareCost(sample);
+  say(`  prepare per event: ${cpu.withoutLeafHashMicros.toFixed(1)} us without the leaf hash, ${cpu.withLeafHashMicros.toFixed(1)} us with it`);
+
+  // (a) a large ledger: build, checkpoint, verify, prove.
+  let a: Record<string, unknown> | null = null;
+  if (!options.skipVerify) a = await measureVerification(options, sample);
 
   // (b) append throughput with and without the integrity work, same events, same run.
   const variants: Array<{ name: string; prepare: (e: LedgerEvent) => PreparedEvent; checkpointer: boolean }> = [
@@ -358,11 +391,12 @@ async function main(): Promise<void> {
     { name: 'leaf-hash', prepare: prepareEvent, checkpointer: false },
     { name: 'full', prepare: prepareEvent, checkpointer: true },
   ];
-  // Rounds interleave the variants, so that a slow spell of the machine hits all of them.
+  // Rounds interleave the variants, each round in another order (a Latin square), so that
+  // a slow spell of this shared machine does not always hit the same variant.
   const rounds = 3;
   const rates = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const variant of variants) {
+    for (const variant of [...variants.slice(round), ...variants.slice(0, round)]) {
       const db = await scratchDatabase(variant.name.replace('-', '_'));
       const keys = keyFiles();
       let stop = false;
@@ -397,13 +431,18 @@ async function main(): Promise<void> {
 
   const table = [
     ['measure', 'value'],
-    ['ledger verified', `${fmt(a.events as number)} events`],
-    ['verify time', `${(a.verify_seconds as number).toFixed(1)} s`],
-    ['verify speed', `${fmt(a.verify_events_per_second as number)} events/s`],
-    [`verify peak RSS (V8 old space capped at ${VERIFY_HEAP_MB} MB)`, mb(a.verify_peak_rss_bytes as number)],
-    ['Merkle log build (checkpointer catch-up)', `${fmt(a.merkle_log_leaves_per_second as number)} leaves/s`],
-    [`inclusion proof (${fmt(a.events as number)}-leaf tree)`, `${(a.inclusion_proof_ms as number).toFixed(2)} ms`],
-    ['Merkle store size / event store size', `${mb(a.merkle_store_bytes as number)} / ${mb(a.event_store_bytes as number)}`],
+    ...(a
+      ? [
+          ['ledger verified', `${fmt(a.events as number)} events`],
+          ['verify time', `${(a.verify_seconds as number).toFixed(1)} s`],
+          ['verify speed', `${fmt(a.verify_events_per_second as number)} events/s`],
+          [`verify peak RSS (V8 old space capped at ${VERIFY_HEAP_MB} MB)`, mb(a.verify_peak_rss_bytes as number)],
+          ['Merkle log build (checkpointer catch-up)', `${fmt(a.merkle_log_leaves_per_second as number)} leaves/s`],
+          [`inclusion proof (${fmt(a.events as number)}-leaf tree)`, `${(a.inclusion_proof_ms as number).toFixed(2)} ms`],
+          ['Merkle store size / event store size', `${mb(a.merkle_store_bytes as number)} / ${mb(a.event_store_bytes as number)}`],
+        ]
+      : []),
+    ['prepare an event, without / with leaf hash (CPU)', `${cpu.withoutLeafHashMicros.toFixed(1)} / ${cpu.withLeafHashMicros.toFixed(1)} us (${(((cpu.withLeafHashMicros - cpu.withoutLeafHashMicros) / cpu.withoutLeafHashMicros) * 100).toFixed(1)}% more)`],
     ['append, no integrity (median of 3)', `${fmt(best('no-integrity'))} events/s`],
     ['append, + leaf hash', `${fmt(best('leaf-hash'))} events/s (${(costLeaf * 100).toFixed(1)}% cost)`],
     ['append, + leaf hash + checkpointer (1 s)', `${fmt(best('full'))} events/s (${(costFull * 100).toFixed(1)}% cost)`],
@@ -416,7 +455,7 @@ async function main(): Promise<void> {
   const file = join(resultsDir, `integrity-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ benchmark: 'integrity', at: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, options, mean_document_bytes: meanDocument, verify: a, append: b, integrity_cost: { leaf_hash: costLeaf, full: costFull } }, null, 2)}\n`,
+    `${JSON.stringify({ benchmark: 'integrity', at: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, options, mean_document_bytes: meanDocument, verify: a, prepare_cpu: cpu, append: b, integrity_cost: { leaf_hash: costLeaf, full: costFull } }, null, 2)}\n`,
   );
   say(`\nwrote ${file}`);
 }
