@@ -83,7 +83,12 @@ function trigger(template: CloudTrailRecord, n: number): { id: string; body: Buf
   return { id, body: Buffer.from(JSON.stringify(record), 'utf8') };
 }
 
+/** At most this many per request, so that no partition's share passes the broker's 1 MB limit. */
+const SEND_CHUNK = 400;
+
 async function send(producer: Producer, messages: Outgoing[]): Promise<void> {
+  for (let i = SEND_CHUNK; i < messages.length; i += SEND_CHUNK) await send(producer, messages.slice(i - SEND_CHUNK, i));
+  if (messages.length > SEND_CHUNK) messages = messages.slice(Math.floor((messages.length - 1) / SEND_CHUNK) * SEND_CHUNK);
   const byTopic = new Map<string, Array<{ key: string | null; value: Buffer }>>();
   for (const m of messages) {
     const list = byTopic.get(m.topic) ?? [];

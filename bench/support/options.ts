@@ -43,7 +43,7 @@ export const SIZE_PLANS: Record<BenchSize, SizePlan> = {
     queryLedgerEvents: 3_000,
     queryDurationSeconds: 2,
     queryWarmupSeconds: 1,
-    anomalySeconds: 5,
+    anomalySeconds: 2,
     anomalyEventsPerSecond: 5_000,
     exportEvents: 3_000,
     scalingCheckpoints: [2_000, 4_000, 8_000],
