@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { DetectionEngine, type DetectionEngineOptions } from '#detection';
-import { prepareEvent, type EventQueryRepository, type EventStoreRepository } from '#event-store';
+import { PollingLoop, prepareEvent, type EventQueryRepository, type EventStoreRepository } from '#event-store';
 import { anomalyRaisedEvent, isAnomalyRecord } from './anomaly-events.js';
 import type { AnomalyRepository } from './anomaly.repository.js';
 
@@ -17,9 +17,10 @@ export class AnomalyDetector {
   private engine: DetectionEngine | null = null;
   private position = 0;
   private batchesSinceSnapshot = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = true;
+  private readonly loop = new PollingLoop(
+    () => this.catchUp(),
+    (error) => this.logger.warn({ error: String(error) }, 'detection pass failed; will retry'),
+  );
 
   constructor(
     private readonly events: EventQueryRepository,
@@ -37,22 +38,11 @@ export class AnomalyDetector {
   }
 
   start(intervalMs = 100): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.catchUp()
-        .catch((error) => this.logger.warn({ error: String(error) }, 'detection pass failed; will retry'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-        });
-    };
-    tick();
+    this.loop.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     if (this.engine) await this.anomalies.saveSnapshot(READER, this.position, this.engine.snapshot());
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { EventQueryRepository } from '#event-store';
+import { PollingLoop, type EventQueryRepository } from '#event-store';
 import { ANOMALY_RAISED } from './anomaly-events.js';
 
 const POSITION_HEADER = 'ledger-position';
@@ -15,9 +15,13 @@ const POSITION_HEADER = 'ledger-position';
  */
 export class AnomalyPublisher {
   private position: number | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = true;
+  private readonly loop = new PollingLoop(
+    () => this.publishPending(),
+    (error) => {
+      this.position = null; // re-read the topic tail before trying again
+      this.logger.warn({ error: String(error) }, 'anomaly publishing failed; will retry');
+    },
+  );
 
   constructor(
     private readonly kafka: Kafka,
@@ -28,25 +32,11 @@ export class AnomalyPublisher {
   ) {}
 
   start(intervalMs = 100): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.publishPending()
-        .catch((error) => {
-          this.position = null; // re-read the topic tail before trying again
-          this.logger.warn({ error: String(error) }, 'anomaly publishing failed; will retry');
-        })
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-        });
-    };
-    tick();
+    this.loop.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   async publishPending(): Promise<number> {

@@ -33,3 +33,4 @@ export {
   type VerificationEventRow,
   type StoredEventColumns,
 } from './merkle-log.repository.js';
+export { PollingLoop } from './polling-loop.js';

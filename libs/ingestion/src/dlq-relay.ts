@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { ReaderCheckpointRepository, RejectionRepository, StoredRejection } from '#event-store';
+import { PollingLoop, type ReaderCheckpointRepository, type RejectionRepository, type StoredRejection } from '#event-store';
 
 const READER = 'dlq-relay';
 
@@ -11,9 +11,10 @@ const READER = 'dlq-relay';
  * `ledger-rejection-id` header) and never loses one.
  */
 export class DlqRelay {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop = new PollingLoop(
+    () => this.publishPending(),
+    (error) => this.logger.warn({ error: String(error) }, 'DLQ relay pass failed; will retry'),
+  );
 
   constructor(
     private readonly producer: Producer,
@@ -25,23 +26,11 @@ export class DlqRelay {
   ) {}
 
   start(): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.publishPending()
-        .then(() => undefined)
-        .catch((error) => this.logger.warn({ error: String(error) }, 'DLQ relay pass failed; will retry'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    tick();
+    this.loop.start(this.intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Publishes everything not yet published; returns how many records it sent. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { inTransaction, quoteIdentifier, type EventQueryRepository, type Pool } from '#event-store';
+import { inTransaction, PollingLoop, quoteIdentifier, type EventQueryRepository, type Pool } from '#event-store';
 import type { Projection } from './projection.js';
 
 const SELECT_CHECKPOINT = 'SELECT position FROM ledger_reader_checkpoints WHERE reader = $1 FOR UPDATE';
@@ -12,9 +12,10 @@ const LOCK = 'SELECT pg_try_advisory_xact_lock(hashtext($1)::bigint)';
 
 /** A checkpoint is the number of events the projection has applied: it resumes at that position. */
 export class ProjectionRunner {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = true;
+  private readonly loop = new PollingLoop(
+    () => this.catchUp(),
+    (error) => this.logger.warn({ projection: this.projection.name, error: String(error) }, 'projection pass failed; will retry'),
+  );
 
   constructor(
     private readonly pool: Pool,
@@ -33,22 +34,11 @@ export class ProjectionRunner {
   }
 
   start(intervalMs = 250): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.catchUp()
-        .catch((error) => this.logger.warn({ projection: this.projection.name, error: String(error) }, 'projection pass failed; will retry'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
-        });
-    };
-    tick();
+    this.loop.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Applies every event stored so far; returns how many it applied. */
