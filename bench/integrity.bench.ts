@@ -129,7 +129,8 @@ const ZERO_LEAF = Buffer.alloc(32);
 /** The ingest path's per-event work without the leaf hash: what the store would do with no Merkle log. */
 function prepareWithoutIntegrity(event: LedgerEvent): PreparedEvent {
   const document = canonicalJson(event);
-  return { event, document, leafHash: ZERO_LEAF, contentHash: contentHashOf(event), partitionMonth: `${event.time.slice(0, 7)}-01` };
+  const documentBytes = Buffer.from(document, 'utf8');
+  return { event, document, documentBytes, leafHash: ZERO_LEAF, contentHash: contentHashOf(event), partitionMonth: `${event.time.slice(0, 7)}-01` };
 }
 
 /** The idempotency key, as prepareEvent computes it: not integrity work, so both variants pay it. */

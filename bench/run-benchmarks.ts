@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const plan = SIZE_PLANS[options.size];
+  const plan = options.ingestEvents === null ? SIZE_PLANS[options.size] : { ...SIZE_PLANS[options.size], ingestEvents: options.ingestEvents };
   const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
   const startedAt = new Date();
   const machine = machineInfo();

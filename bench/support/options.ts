@@ -16,6 +16,8 @@ export interface BenchOptions {
   serverUrl: string;
   kafkaBrokers: string[];
   output: string | null;
+  /** `--events N`: the ingest scenario's event count instead of the size's (a quick mid-size look). */
+  ingestEvents: number | null;
   /** A short random tag that keeps this run's topics, groups and databases apart from any other. */
   runId: string;
 }
@@ -78,7 +80,7 @@ export const SIZE_PLANS: Record<BenchSize, SizePlan> = {
 export class UsageError extends Error {}
 
 const USAGE = `usage: node dist/bench/run-benchmarks.js [--size small|medium|large] [--only ${SCENARIO_NAMES.join('|')}[,...]]
-                                         [--runs N] [--seed N] [--profile] [--output FILE]`;
+                                         [--runs N] [--seed N] [--events N] [--profile] [--output FILE]`;
 
 /** Parses the runner's arguments; DATABASE_URL and KAFKA_BROKERS come from the ledger's own config. */
 export function parseBenchArguments(argv: string[], runId: string): BenchOptions {
@@ -88,6 +90,7 @@ export function parseBenchArguments(argv: string[], runId: string): BenchOptions
   let seed = 20261102;
   let profile = false;
   let output: string | null = null;
+  let ingestEvents: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {
@@ -116,6 +119,9 @@ export function parseBenchArguments(argv: string[], runId: string): BenchOptions
         only = names as ScenarioName[];
         break;
       }
+      case '--events':
+        ingestEvents = positiveInteger(flag, value());
+        break;
       case '--profile':
         profile = true;
         break;
@@ -139,6 +145,7 @@ export function parseBenchArguments(argv: string[], runId: string): BenchOptions
     serverUrl: config.databaseUrl,
     kafkaBrokers: config.kafka.brokers,
     output,
+    ingestEvents,
     runId,
   };
 }

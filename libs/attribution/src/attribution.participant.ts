@@ -138,7 +138,7 @@ export class AttributionParticipant implements AppendParticipant {
 
 function reprepare(prepared: PreparedEvent, event: LedgerEvent): PreparedEvent {
   // Same source record, so the same content hash (idempotency) — only the document changes.
-  return { ...prepareEvent(event), contentHash: prepared.contentHash };
+  return prepareEvent(event, prepared.contentHash);
 }
 
 /**

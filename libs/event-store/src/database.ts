@@ -1,4 +1,7 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /**
  * Connection pools. Only repositories use them; everything above talks to repositories.
@@ -32,6 +35,15 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   } finally {
     client.release();
   }
+}
+
+/**
+ * Streams ready-made COPY data (see BinaryCopyWriter) into a table on this client, so it
+ * joins the client's open transaction. A refused row fails the statement with Postgres's
+ * error (and its SQLSTATE), like an INSERT would.
+ */
+export async function copyInto(client: pg.PoolClient, statement: string, data: Buffer[]): Promise<void> {
+  await pipeline(Readable.from(data, { objectMode: false }), client.query(copyFrom(statement)));
 }
 
 /** Creates the database named in the URL if it does not exist (connecting to `postgres` to do so). */

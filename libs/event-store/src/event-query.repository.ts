@@ -1,6 +1,7 @@
 import type { LedgerEvent } from '#domain';
 import type { Pool } from './database.js';
 import * as sql from './event-query.sql.js';
+import { LedgerFeed } from './ledger-feed.js';
 
 export interface EventFilter {
   /** Any of these accountable subjects (a person's aliases), as attributed now: later re-attributions count. */
@@ -98,9 +99,13 @@ export class EventQueryRepository {
    * replay from position 0 reproduces the live result.
    */
   async readAfter(position: number, limit: number): Promise<StoredEvent[]> {
+    return this.feed.readAfter(position, limit);
+  }
+
+  private readonly feed = new LedgerFeed(async (position, limit) => {
     const { rows } = await this.pool.query<EventRow>(sql.READ_AFTER, [position, limit]);
     return rows.map(toStoredEvent);
-  }
+  });
 
   async findByPosition(position: number): Promise<StoredEvent | null> {
     const { rows } = await this.pool.query<EventRow>(sql.FIND_BY_POSITION, [position]);

@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import type { Pool, PoolClient } from './database.js';
-import { inTransaction } from './database.js';
+import { copyInto, inTransaction } from './database.js';
+import { BinaryCopyWriter } from './binary-copy.js';
 import type { PreparedEvent } from './prepared-event.js';
 import * as sql from './event-store.sql.js';
 
@@ -165,13 +165,8 @@ export class EventStoreRepository {
     }
     if (fresh.length) {
       await this.ensurePartitions(client, fresh.map((row) => row.prepared.partitionMonth), createdPartitions);
-      await client.query(sql.INSERT_EVENTS, toEventColumns(fresh));
-      await client.query(sql.INSERT_KEYS, [
-        fresh.map((row) => row.prepared.event.origin.system),
-        fresh.map((row) => row.prepared.event.id),
-        fresh.map((row) => row.prepared.contentHash),
-        fresh.map((row) => row.position),
-      ]);
+      await copyInto(client, sql.COPY_EVENTS, eventRows(fresh));
+      await copyInto(client, sql.COPY_KEYS, keyRows(fresh));
     }
     result.appended += fresh.length;
     return fresh;
@@ -255,30 +250,44 @@ function sourceIdKey(prepared: PreparedEvent): string {
   return `${prepared.event.origin.system}\u0000${prepared.event.id}`;
 }
 
-function toEventColumns(rows: PlacedEvent[]): unknown[] {
-  const column = <T>(pick: (row: (typeof rows)[number]) => T): T[] => rows.map(pick);
-  return [
-    column((r) => r.position),
-    column((r) => r.prepared.event.time),
-    column((r) => r.prepared.event.received_at),
-    column((r) => r.prepared.event.id),
-    column((r) => r.prepared.event.origin.system),
-    column((r) => r.prepared.event.category),
-    column((r) => r.prepared.event.type),
-    column((r) => r.prepared.event.actor.subject),
-    column((r) => r.prepared.event.actor.principal),
-    column((r) => r.prepared.event.actor.kind),
-    column((r) => r.prepared.event.action),
-    column((r) => r.prepared.event.target?.id ?? null),
-    column((r) => r.prepared.event.outcome),
-    // The column is typed inet; a value Postgres would refuse must not sink the whole batch.
-    column((r) => (r.prepared.event.source.ip && isIP(r.prepared.event.source.ip) ? r.prepared.event.source.ip : null)),
-    column((r) => r.prepared.event.origin.kafka?.topic ?? null),
-    column((r) => r.prepared.event.origin.kafka?.partition ?? null),
-    column((r) => r.prepared.event.origin.kafka?.offset ?? null),
-    column((r) => r.idCollision),
-    column((r) => r.prepared.contentHash),
-    column((r) => r.prepared.leafHash),
-    column((r) => r.prepared.document),
-  ];
+/** ledger_events rows, fields in the order of sql.COPY_EVENTS. */
+function eventRows(rows: PlacedEvent[]): Buffer[] {
+  const copy = new BinaryCopyWriter();
+  for (const { prepared, position, idCollision } of rows) {
+    const { event } = prepared;
+    copy
+      .startRow(21)
+      .bigint(position)
+      .timestamp(event.time)
+      .timestamp(event.received_at)
+      .text(event.id)
+      .text(event.origin.system)
+      .text(event.category)
+      .text(event.type)
+      .text(event.actor.subject)
+      .text(event.actor.principal)
+      .text(event.actor.kind)
+      .text(event.action)
+      .text(event.target?.id ?? null)
+      .text(event.outcome)
+      // The column is typed inet; a value Postgres would refuse is left out (the document keeps it).
+      .inet(event.source.ip ?? null)
+      .text(event.origin.kafka?.topic ?? null)
+      .integer(event.origin.kafka?.partition ?? null)
+      .bigint(event.origin.kafka?.offset ?? null)
+      .boolean(idCollision)
+      .bytea(prepared.contentHash)
+      .bytea(prepared.leafHash)
+      .utf8(prepared.documentBytes);
+  }
+  return copy.finish();
+}
+
+/** ledger_event_keys rows, fields in the order of sql.COPY_KEYS. */
+function keyRows(rows: PlacedEvent[]): Buffer[] {
+  const copy = new BinaryCopyWriter(64 * 1024);
+  for (const { prepared, position } of rows) {
+    copy.startRow(4).text(prepared.event.origin.system).text(prepared.event.id).bytea(prepared.contentHash).bigint(position);
+  }
+  return copy.finish();
 }

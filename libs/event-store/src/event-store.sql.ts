@@ -12,19 +12,17 @@ export const LOOKUP_KEYS = `
 
 export const ENSURE_PARTITION = 'SELECT ledger_ensure_partition($1::date)';
 
-export const INSERT_EVENTS = `
-  INSERT INTO ledger_events (
+// Bulk inserts go through binary COPY (see binary-copy.ts); the column lists fix the order
+// in which EventStoreRepository writes each row's fields.
+export const COPY_EVENTS = `
+  COPY ledger_events (
     position, time, received_at, event_id, origin_system, category, type,
     actor_subject, actor_principal, actor_kind, action, target_id, outcome, source_ip,
     kafka_topic, kafka_partition, kafka_offset, id_collision, content_hash, leaf_hash, document)
-  SELECT * FROM unnest(
-    $1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
-    $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::inet[],
-    $15::text[], $16::integer[], $17::bigint[], $18::boolean[], $19::bytea[], $20::bytea[], $21::text[])`;
+  FROM STDIN (FORMAT binary)`;
 
-export const INSERT_KEYS = `
-  INSERT INTO ledger_event_keys (origin_system, event_id, content_hash, position)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bigint[])`;
+export const COPY_KEYS = `
+  COPY ledger_event_keys (origin_system, event_id, content_hash, position) FROM STDIN (FORMAT binary)`;
 
 export const INSERT_DUPLICATE_RECEIPTS = `
   INSERT INTO ledger_duplicate_receipts (position, received_at, kafka_topic, kafka_partition, kafka_offset)

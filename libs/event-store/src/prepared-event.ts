@@ -10,6 +10,8 @@ import type { LedgerEvent } from '#domain';
 export interface PreparedEvent {
   event: LedgerEvent;
   document: string;
+  /** The UTF-8 bytes of `document`: what the leaf hash covers and what is stored. */
+  documentBytes: Buffer;
   leafHash: Buffer;
   /** Identifies the source record's content, independent of how it was wrapped or spaced. */
   contentHash: Buffer;
@@ -17,13 +19,19 @@ export interface PreparedEvent {
   partitionMonth: string;
 }
 
-export function prepareEvent(event: LedgerEvent): PreparedEvent {
+/**
+ * `contentHash` may be passed when it is already known (the same source record prepared
+ * again with a new document, e.g. once attribution resolved its subject).
+ */
+export function prepareEvent(event: LedgerEvent, contentHash?: Buffer): PreparedEvent {
   const document = canonicalJson(event);
+  const documentBytes = Buffer.from(document, 'utf8');
   return {
     event,
     document,
-    leafHash: leafHash(Buffer.from(document, 'utf8')),
-    contentHash: recordContentHash(event.raw),
+    documentBytes,
+    leafHash: leafHash(documentBytes),
+    contentHash: contentHash ?? recordContentHash(event.raw),
     partitionMonth: `${event.time.slice(0, 7)}-01`,
   };
 }
