@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ACTOR_KINDS, ATTRIBUTIONS, EVENT_CATEGORIES, OUTCOMES } from '#domain';
+import { ACTOR_KINDS, ATTRIBUTIONS, EVENT_CATEGORIES, OUTCOMES, TIME_SOURCES } from '#domain';
 
 // OpenAPI schemas of the canonical ledger event (DESIGN 4), as served by the REST API.
 
@@ -72,6 +72,11 @@ export class LedgerEventDto {
   @ApiProperty({ enum: EVENT_CATEGORIES }) category!: string;
   @ApiProperty({ example: 'authentication.login' }) type!: string;
   @ApiProperty({ format: 'date-time', description: 'Event time from the source (UTC).' }) time!: string;
+  @ApiPropertyOptional({
+    enum: TIME_SOURCES,
+    description: 'Absent when `time` is the one the source record gives. `kafka_timestamp`: the record had no time and arrived over Kafka; `time` is the Kafka record timestamp.',
+  })
+  time_source?: string;
   @ApiProperty({ format: 'date-time', description: 'When the ledger received it.' }) received_at!: string;
   @ApiProperty({ type: ActorDto }) actor!: ActorDto;
   @ApiProperty({ nullable: true, type: AuthenticationDto }) authentication!: AuthenticationDto | null;

@@ -27,6 +27,16 @@ export type Attribution = (typeof ATTRIBUTIONS)[number];
 export const OUTCOMES = ['success', 'failure', 'unknown'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/**
+ * Where `time` came from when it is not the source record's own time field (which is the
+ * default, and then `time_source` is absent). `kafka_timestamp`: the record had no time at
+ * all (the field absent or null) and arrived over Kafka, so its time is the Kafka record's
+ * timestamp: the time the shipper declared when it handed the record over (CreateTime), not
+ * the ledger's receipt time (docs/formats.md, "Event time").
+ */
+export const TIME_SOURCES = ['kafka_timestamp'] as const;
+export type TimeSource = (typeof TIME_SOURCES)[number];
+
 export type FactorType = 'knowledge' | 'possession' | 'inherence';
 
 /** `delegated`: MFA was performed by a federating identity provider, not by this source. */
@@ -102,6 +112,8 @@ export interface LedgerEvent {
   type: string;
   /** Event time from the source, UTC ISO-8601 with millisecond precision. */
   time: string;
+  /** Absent: `time` is the source's own. Otherwise where `time` came from instead (see TIME_SOURCES). */
+  time_source?: TimeSource;
   /** When the ledger received it; never used in place of `time`. */
   received_at: string;
   actor: Actor;

@@ -1,4 +1,4 @@
-import { normalizeMessage, type SourceMessage } from '#sources';
+import { normalizeMessage, type SourceMessage, type TransportTime } from '#sources';
 import type { LedgerEvent } from '#domain';
 import {
   prepareEvent,
@@ -20,6 +20,8 @@ export interface IncomingMessage {
   /** A declared source format (Kafka header `ledger-format`, HTTP `format` parameter) wins over detection. */
   declaredFormat?: string;
   kafka: { topic: string; partition: number; offset: string } | null;
+  /** Kafka: the record's timestamp, the event time of a record that has none (docs/formats.md, "Event time"). */
+  transportTime?: TransportTime | null;
 }
 
 export interface IngestOutcome extends AppendResult {
@@ -81,7 +83,7 @@ export class IngestService {
         reject(null, 'message_too_large', `message of ${message.body.length} bytes exceeds ${options.maxMessageBytes}`, message.body);
         return;
       }
-      const source: SourceMessage = { body: message.body, headers: message.headers, declaredFormat: message.declaredFormat };
+      const source: SourceMessage = { body: message.body, headers: message.headers, declaredFormat: message.declaredFormat, transportTime: message.transportTime };
       const result = normalizeMessage(source, { now });
       for (const rejected of result.rejected) {
         const raw = rejected.index === null ? message.body : Buffer.from(rejected.raw, 'utf8');

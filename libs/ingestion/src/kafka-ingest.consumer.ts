@@ -155,5 +155,7 @@ function toIncoming(topic: string, partition: number, message: KafkaMessage): In
     headers,
     declaredFormat: headers['ledger-format'],
     kafka: { topic, partition, offset: message.offset },
+    // the producer's CreateTime (ms since the epoch, as text): stands in only for a record without a time
+    transportTime: { source: 'kafka_timestamp', epochMs: message.timestamp },
   };
 }

@@ -3,9 +3,10 @@ import { contentHash } from '#integrity';
 
 /**
  * An event id for a JSON record that carries none (OCSF without `metadata.uid`, an Okta event
- * stripped of its `uuid`): a hash of the record's canonical JSON, the same canonical form the
- * store keys idempotency on. The same record delivered twice, however it was spaced or
- * ordered, gets the same id and is stored once; two different records never share one.
+ * stripped of its `uuid`, a CloudTrail record without `eventID`): a hash of the record's
+ * canonical JSON, the same canonical form the store keys idempotency on, prefixed `sha256:` so
+ * that a reader can tell it was derived. The same record delivered twice, however it was
+ * spaced or ordered, gets the same id and is stored once; two different records never share one.
  */
 export function contentDerivedId(record: unknown, raw: string): string {
   let digest: string;

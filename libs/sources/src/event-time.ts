@@ -1,3 +1,5 @@
+import type { TimeSource } from '#domain';
+
 /**
  * Event time parsing (DESIGN 5, trap 6). Sources write time in many shapes; the ledger stores
  * one: UTC ISO-8601 with millisecond precision. A time that cannot be read is a rejection
@@ -8,7 +10,8 @@
 export type EventTimeFailureReason = 'missing_event_time' | 'invalid_event_time';
 
 export type EventTimeResult =
-  | { ok: true; iso: string; epochMs: number }
+  /** `timeSource` is set only when the time is not the record's own (see eventTimeOrTransport). */
+  | { ok: true; iso: string; epochMs: number; timeSource?: TimeSource }
   | { ok: false; reason: EventTimeFailureReason; message: string };
 
 export interface EventTimeOptions {
@@ -81,6 +84,52 @@ export function eventTimeFromEpochMillis(value: unknown, options: EventTimeOptio
   if (typeof value !== 'number' || !Number.isFinite(value)) return invalid('event time must be a finite number of milliseconds');
   return checkPlausible(Math.trunc(value), String(value), options);
 }
+
+/**
+ * The time a transport gave a message (the Kafka record timestamp), already checked with the
+ * same plausibility rules as an event time, so that a broken producer clock (`-1`, 1970, next
+ * year) is reported rather than stored.
+ */
+export interface TransportTimeFact {
+  source: TimeSource;
+  time: EventTimeResult;
+}
+
+/** Reads a transport time given as epoch milliseconds, a number or decimal text (kafkajs's `message.timestamp`). */
+export function readTransportTime(source: TimeSource, epochMs: unknown, options: EventTimeOptions): TransportTimeFact {
+  if (epochMs === undefined || epochMs === null || epochMs === '') return { source, time: invalid('the message has no timestamp') };
+  const text = typeof epochMs === 'string' ? epochMs.trim() : null;
+  const millis = text === null ? epochMs : /^-?\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  return { source, time: eventTimeFromEpochMillis(millis, options) };
+}
+
+/**
+ * The event time of a record whose time field holds `value`, read by `read`. A record that
+ * has no time at all (`value` undefined or null) takes the transport's time when the message
+ * came with one (Kafka), marked with its source; without one it is rejected as
+ * `missing_event_time`. A time that is present is always the record's own: when it cannot be
+ * read the record is rejected, and the transport's time never stands in for it. This is not
+ * "now" (trap 6): the producer declared the transport time when it handed the record over,
+ * it is the same on every re-delivery, and the event says where it came from.
+ */
+export function eventTimeOrTransport(
+  value: unknown,
+  transport: TransportTimeFact | null,
+  read: (value: unknown) => EventTimeResult,
+): EventTimeResult {
+  if (value !== undefined && value !== null) return read(value);
+  if (transport === null) return { ok: false, reason: 'missing_event_time', message: 'event time is missing' };
+  if (!transport.time.ok) {
+    return {
+      ok: false,
+      reason: 'missing_event_time',
+      message: `event time is missing, and the ${TRANSPORT_TIME_NAMES[transport.source]} cannot stand in for it: ${transport.time.message}`,
+    };
+  }
+  return { ok: true, iso: transport.time.iso, epochMs: transport.time.epochMs, timeSource: transport.source };
+}
+
+const TRANSPORT_TIME_NAMES: Readonly<Record<TimeSource, string>> = { kafka_timestamp: 'Kafka record timestamp' };
 
 export interface SyslogTimeOptions extends EventTimeOptions {
   /** Offset of the host's local time from UTC, in minutes (RFC 3164 timestamps carry no zone). */

@@ -9,6 +9,7 @@ export {
   type RejectedRecord,
   type NormalizeResult,
   type NormalizeOptions,
+  type TransportTime,
 } from './source-message.js';
 export { REJECTION_REASONS, type RejectionReason } from './rejection-reasons.js';
 export { LEDGER_EVENT_V1_SCHEMA } from './canonical/ledger-event-schema.js';
@@ -16,6 +17,9 @@ export {
   parseEventTime,
   parseSyslogTimestamp,
   eventTimeFromEpochMillis,
+  eventTimeOrTransport,
+  readTransportTime,
+  type TransportTimeFact,
   type EventTimeResult,
   type EventTimeOptions,
   type SyslogTimeOptions,

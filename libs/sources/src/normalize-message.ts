@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import type { NormalizedEvent } from '#domain';
 import { fitEventToLimits } from './event-limits.js';
+import { readTransportTime } from './event-time.js';
 import { arrayElementSpans } from './json-spans.js';
 import { decodeBody, frameDecodedLines, frameText, type Framing, type TextUnit } from './message-framing.js';
 import { NORMALIZERS, resolveFormatName } from './normalizer-registry.js';
@@ -67,10 +68,13 @@ function run(normalizers: readonly SourceNormalizer[], message: SourceMessage, o
     collector.format = declared.format;
   }
 
+  const now = resolveNow(options.now);
+  const transport = message.transportTime;
   const baseContext: NormalizeContext = {
-    now: resolveNow(options.now),
+    now,
     syslogUtcOffsetMinutes: resolveOffset(options.syslogUtcOffsetMinutes),
     binaryCloudEvent: null,
+    transportTime: transport ? readTransportTime(transport.source, transport.epochMs, { now }) : null,
   };
   const acceptsTextLine = (line: string): boolean =>
     declared ? declared.normalizeText !== undefined : normalizers.some((n) => n.detectsText?.(line, baseContext) ?? false);

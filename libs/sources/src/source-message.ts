@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from '#domain';
+import type { NormalizedEvent, TimeSource } from '#domain';
 import type { RejectionReason } from './rejection-reasons.js';
 
 /** Formats this library reads (docs/formats.md). */
@@ -15,6 +15,19 @@ export interface SourceMessage {
   headers?: Record<string, string | undefined>;
   /** A declared format wins over detection and over the `ledger-format` header. */
   declaredFormat?: string;
+  /**
+   * The time the transport gave the message: over Kafka, the record's timestamp. It becomes
+   * the event time only of a CloudTrail, Okta or OCSF record that has no time of its own,
+   * and the event then says so (`time_source`). HTTP and file ingestion have none.
+   */
+  transportTime?: TransportTime | null;
+}
+
+export interface TransportTime {
+  /** What the time is; becomes the event's `time_source` when it is used. */
+  source: TimeSource;
+  /** Milliseconds since the epoch, as a number or as decimal text (kafkajs's `message.timestamp`). */
+  epochMs: number | string;
 }
 
 export interface RejectedRecord {

@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '#domain';
+import type { TransportTimeFact } from './event-time.js';
 import type { RejectionReason } from './rejection-reasons.js';
 import type { SourceFormat } from './source-message.js';
 
@@ -19,6 +20,8 @@ export interface NormalizeContext {
   readonly syslogUtcOffsetMinutes: number;
   /** Set when the message is one event whose CloudEvents attributes are in the headers. */
   readonly binaryCloudEvent: CloudEventHeaderAttributes | null;
+  /** The transport's time for records without one of their own (see eventTimeOrTransport); null over HTTP and files. */
+  readonly transportTime: TransportTimeFact | null;
 }
 
 /** Where a normalizer reports each record it found. */

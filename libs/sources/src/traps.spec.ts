@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '#domain';
+import { contentHash } from '#integrity';
 import { describe, expect, it } from 'vitest';
 import { ledgerEventSchemaViolation } from './canonical/ledger-event-schema.js';
 import { normalizeMessage, type NormalizeOptions, type NormalizeResult } from './index.js';
@@ -13,6 +14,13 @@ const now = Date.parse('2026-11-03T00:00:00Z');
 
 function normalize(body: string, options: NormalizeOptions = {}): NormalizeResult {
   const result = normalizeMessage({ body }, { now, ...options });
+  for (const event of result.events) expect(ledgerEventSchemaViolation(event)).toBeNull();
+  return result;
+}
+
+/** As the Kafka consumer hands a record over: with the record's timestamp (kafkajs gives it as text). */
+function viaKafka(body: string, kafkaTimestamp: number | string): NormalizeResult {
+  const result = normalizeMessage({ body, transportTime: { source: 'kafka_timestamp', epochMs: String(kafkaTimestamp) } }, { now });
   for (const event of result.events) expect(ledgerEventSchemaViolation(event)).toBeNull();
   return result;
 }
@@ -173,6 +181,47 @@ describe('DESIGN 5 traps', () => {
     ]);
   });
 
+  it('trap 6 over Kafka: a record with no time at all takes the Kafka timestamp and says so; a time that is there is the only one used', () => {
+    const shipped = Date.parse('2026-11-02T09:30:00.123Z');
+    const absent = [cloudTrail({ eventTime: undefined }), cloudTrail({ eventTime: null }), okta({ published: undefined }), okta({ published: null }), ocsf({ time: undefined })];
+    for (const record of absent) {
+      const result = viaKafka(record, shipped);
+      expect(result.rejected, record).toEqual([]);
+      expect(result.events[0], record).toMatchObject({ time: '2026-11-02T09:30:00.123Z', time_source: 'kafka_timestamp' });
+    }
+    // the record's own time wins, and then the event carries no time_source
+    for (const record of [cloudTrail(), okta(), ocsf()]) {
+      const [event] = viaKafka(record, shipped).events;
+      expect(event!.time).toBe('2026-11-02T08:00:00.000Z');
+      expect(event).not.toHaveProperty('time_source');
+    }
+    // without a transport time (HTTP, files) an absent time is still rejected
+    for (const record of absent) expect(normalize(record).rejected.map((r) => r.reason)).toEqual(['missing_event_time']);
+
+    const stillRejected = [
+      // present but unreadable or implausible: never replaced by the transport's time
+      [viaKafka(cloudTrail({ eventTime: 'Tuesday' }), shipped), 'invalid_event_time'],
+      [viaKafka(okta({ published: '2026-13-01T00:00:00Z' }), shipped), 'invalid_event_time'],
+      [viaKafka(ocsf({ time: 0 }), shipped), 'invalid_event_time'],
+      [viaKafka(cloudTrail({ eventTime: '2031-01-01T00:00:00Z' }), shipped), 'invalid_event_time'],
+      [viaKafka(cloudTrail({ eventTime: '' }), shipped), 'missing_event_time'],
+      // canonical events must carry their time (the v1 schema requires it), and a Linux
+      // line's id is built from its time: neither takes the transport's
+      [viaKafka(JSON.stringify({ id: 'c-1', category: 'activity', type: 'activity.api_call', actor: { subject: 's', kind: 'human', attribution: 'direct' }, action: 'x', outcome: 'success' }), shipped), 'missing_event_time'],
+      [viaKafka('<38>1 - web-1 sshd 1 - - Accepted password for a from 192.0.2.1 port 22 ssh2', shipped), 'missing_event_time'],
+      // a Kafka timestamp that is itself no time (none, -1, 1970, next week) stands in for nothing
+      [viaKafka(cloudTrail({ eventTime: undefined }), ''), 'missing_event_time'],
+      [viaKafka(cloudTrail({ eventTime: undefined }), -1), 'missing_event_time'],
+      [viaKafka(cloudTrail({ eventTime: undefined }), 0), 'missing_event_time'],
+      [viaKafka(cloudTrail({ eventTime: undefined }), 'soon'), 'missing_event_time'],
+      [viaKafka(cloudTrail({ eventTime: undefined }), now + 7 * 86_400_000), 'missing_event_time'],
+    ] as const;
+    expect(stillRejected.map(([result, reason]) => [result.events.length, result.rejected[0]?.reason, reason])).toEqual(
+      stillRejected.map(([, reason]) => [0, reason, reason]),
+    );
+    expect(viaKafka(cloudTrail({ eventTime: undefined }), -1).rejected[0]!.message).toMatch(/Kafka record timestamp cannot stand in/);
+  });
+
   it('trap 7: the same record twice has the same id and raw (stored once); different records sharing an id keep their own raw (both kept)', () => {
     const records = [cloudTrail(), okta(), ocsf(), sshdLine('Accepted password for a from 192.0.2.1 port 22 ssh2')];
     for (const record of records) {
@@ -186,6 +235,23 @@ describe('DESIGN 5 traps', () => {
     expect(second.type).not.toBe(first.type);
     // both in one batch: two events, never merged
     expect(normalize(`${cloudTrail({ eventName: 'CreateUser' })}\n${cloudTrail({ eventName: 'DeleteUser' })}`).events).toHaveLength(2);
+
+    // without a source id the id comes from the content: a re-delivery, sent later (another
+    // Kafka timestamp) and spaced or ordered differently, is still the same record
+    const bare = JSON.parse(cloudTrail({ eventID: undefined, eventTime: undefined })) as Record<string, unknown>;
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(bare).reverse()), null, 2);
+    const [sent, resent] = [viaKafka(JSON.stringify(bare), now - 3_600_000).events[0]!, viaKafka(reordered, now - 60_000).events[0]!];
+    expect(sent.id).toMatch(/^sha256:[0-9a-f]{32}$/);
+    expect(resent.id).toBe(sent.id);
+    expect(resent.time).not.toBe(sent.time);
+    // ... and its content hash, the other half of the store's idempotency key, is the same
+    expect(contentHash(JSON.parse(resent.raw))).toEqual(contentHash(JSON.parse(sent.raw)));
+    const other = viaKafka(JSON.stringify({ ...bare, eventName: 'DeleteUser' }), now).events[0]!;
+    expect(other.id).toMatch(/^sha256:/);
+    expect(other.id).not.toBe(sent.id);
+    const oktaBare = okta({ uuid: undefined });
+    expect(one(oktaBare).id).toBe(one(oktaBare).id);
+    expect(one(oktaBare).id).toMatch(/^sha256:[0-9a-f]{32}$/);
   });
 
   it('trap 8: a late or out-of-order record keeps its own event time, whatever the order and time of receipt', () => {

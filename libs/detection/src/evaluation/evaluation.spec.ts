@@ -19,6 +19,11 @@ describe('labelled cases (shared/data/labelled)', () => {
     expect(report.results.length).toBeGreaterThanOrEqual(21);
     expect(report.results.some((r) => r.format === 'okta')).toBe(true);
   });
+  it('reads the cases without a time of their own as the ledger reads them from Kafka, not with invented values', () => {
+    const timeless = report.results.filter((r) => r.note !== null);
+    expect(timeless.map((r) => r.file).sort()).toEqual(['cloudtrail/aws_console_login_without_mfa/07.json', 'okta/okta_user_mfa_reset/01.json']);
+    for (const r of timeless) expect(r.note).toContain('kafka_timestamp');
+  });
 });
 
 describe('Stratus Red Team detonations (shared/data/cloudtrail/stratus)', () => {

@@ -38,8 +38,15 @@ export interface LabelledReport {
 }
 
 const FORMATS: Record<string, string> = { cloudtrail: 'aws-cloudtrail', okta: 'okta' };
-// some test cases are trimmed to the fields their rule reads; the ledger needs an id and a time
-const PLACEHOLDER_TIME = '2020-01-01T00:00:00Z';
+/**
+ * Some cases are trimmed to the fields their rule reads and have no event time (nor id). The
+ * evaluation reads every case as the ledger reads it from Kafka, where the shipper gives each
+ * record a timestamp: a case without a time of its own takes this one (`time_source`
+ * `kafka_timestamp`), and a case without an id gets the id derived from its content, exactly
+ * as when the file is published to the ledger. Fixed, so that evaluations are repeatable.
+ */
+const LABELLED_SHIPPED_AT = Date.parse('2020-01-01T00:00:00Z');
+const SHIPPED = { source: 'kafka_timestamp', epochMs: LABELLED_SHIPPED_AT } as const;
 
 export function readLabelledCases(labelledDir: string): LabelledCase[] {
   return readFileSync(join(labelledDir, 'expected.ndjson'), 'utf8')
@@ -64,16 +71,10 @@ function evaluateCase(dir: string, c: LabelledCase, geo: GeoLookup | undefined):
   const base = { file: c.file, format: c.format, testName: c.test_name ?? c.file, expectation, type } as const;
   const text = readFileSync(join(dir, c.file), 'utf8');
   const format = FORMATS[c.format] ?? c.format;
-  let batch = normalizeText(text, format);
-  let note: string | null = null;
-  if (batch.events.length === 0 && batch.rejected.some((r) => r.reason === 'missing_event_id' || r.reason === 'missing_event_time')) {
-    // the case was cut down to what its rule reads: add the id and time the ledger requires
-    const record = JSON.parse(text) as Record<string, unknown>;
-    const placeholders = c.format === 'okta' ? { uuid: `labelled:${c.file}`, published: PLACEHOLDER_TIME } : { eventID: `labelled:${c.file}`, eventTime: PLACEHOLDER_TIME };
-    const completed = { ...placeholders, ...record };
-    batch = normalizeText(JSON.stringify(completed), format);
-    note = 'the case has no source id or event time; placeholders were added so that the ledger accepts it';
-  }
+  const batch = normalizeText(text, format, SHIPPED);
+  const note = batch.events.some((e) => e.time_source !== undefined)
+    ? 'the case has no event time of its own: read as shipped over Kafka, its time is the record timestamp (time_source kafka_timestamp)'
+    : null;
   if (batch.events.length === 0) {
     const reason = batch.rejected.map((r) => `${r.reason}: ${r.message}`).join('; ') || 'no event';
     return { ...base, status: 'unsupported', raised: [], note: `not accepted by normalizeMessage (${reason})` };

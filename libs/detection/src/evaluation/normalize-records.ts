@@ -1,4 +1,4 @@
-import { normalizeMessage, type RejectedRecord } from '#sources';
+import { normalizeMessage, type RejectedRecord, type TransportTime } from '#sources';
 import type { DetectableEvent } from '../event-facts.js';
 
 /** Fixed "now" for the time plausibility check, so that evaluations do not depend on the clock. */
@@ -9,8 +9,11 @@ export interface NormalizedBatch {
   rejected: RejectedRecord[];
 }
 
-/** Normalizes one message exactly as ingestion does. */
-export function normalizeText(text: string, declaredFormat?: string): NormalizedBatch {
-  const result = normalizeMessage({ body: text, declaredFormat }, { now: EVALUATION_NOW });
+/**
+ * Normalizes one message exactly as ingestion does; with `transportTime`, as Kafka ingestion
+ * does for a record that carries that timestamp.
+ */
+export function normalizeText(text: string, declaredFormat?: string, transportTime?: TransportTime): NormalizedBatch {
+  const result = normalizeMessage({ body: text, declaredFormat, transportTime }, { now: EVALUATION_NOW });
   return { events: result.events as DetectableEvent[], rejected: result.rejected };
 }

@@ -5,6 +5,7 @@ import {
   type NormalizedEvent,
   type Source,
   type Target,
+  type TimeSource,
 } from '#domain';
 import { parseEventTime } from '../event-time.js';
 import { describeType, isJsonObject, type JsonObject } from '../json-value.js';
@@ -67,6 +68,8 @@ export function normalizeCanonicalEvent(
     category,
     type,
     time: time.iso,
+    // a producer forwarding a ledger event keeps the record of where its time came from
+    ...(event.time_source === undefined ? {} : { time_source: event.time_source as TimeSource }),
     actor: buildActor(event.actor as JsonObject),
     authentication: buildAuthentication(event.authentication as Authentication | null | undefined),
     action: event.action as string,

@@ -84,6 +84,7 @@ describe('canonical events', () => {
     [{ ...minimal, type: 'identity.user.created' }, 'schema_violation', '/type must start with the category'],
     [{ ...minimal, source: { ip: 'AWS Internal' } }, 'schema_violation', '/source/ip'],
     [{ ...minimal, authentication: { factors: [{ type: 'magic', method: 'x' }], mfa: true } }, 'schema_violation', '/authentication/factors/0/type'],
+    [{ ...minimal, time_source: 'received_at' }, 'schema_violation', '/time_source must be one of "kafka_timestamp"'],
   ])('rejects %j with %s', (event, reason, message) => {
     const result = normalize({ body: JSON.stringify(event), declaredFormat: 'canonical' });
     expect(result.events).toEqual([]);
@@ -110,6 +111,16 @@ describe('canonical events', () => {
     const first = normalize({ body: JSON.stringify(minimal) }).events[0];
     const again = normalize({ body: JSON.stringify({ ...first, received_at: '2025-01-01T00:00:00.000Z' }) });
     expect(again.events).toEqual([first]);
+  });
+
+  it('round-trips an event whose time came from the Kafka timestamp, keeping time_source; a canonical event never takes the transport time', () => {
+    const cloudTrail = JSON.stringify({ eventSource: 'iam.amazonaws.com', eventName: 'ListUsers', userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice' } });
+    const [timed] = normalizeMessage({ body: cloudTrail, transportTime: { source: 'kafka_timestamp', epochMs: '1722376393000' } }, { now }).events;
+    expect(timed).toMatchObject({ time: '2024-07-30T21:53:13.000Z', time_source: 'kafka_timestamp' });
+    const again = normalize({ body: JSON.stringify(timed) });
+    expect(again.events).toEqual([timed]);
+    const timeless = normalizeMessage({ body: JSON.stringify({ ...minimal, time: undefined }), transportTime: { source: 'kafka_timestamp', epochMs: 1722376393000 } }, { now });
+    expect(timeless.rejected).toMatchObject([{ reason: 'missing_event_time' }]);
   });
 
   it('publishes a valid draft 2020-12 schema', () => {

@@ -112,16 +112,19 @@ describe('real CloudTrail data (labelled rule test cases)', () => {
     .filter((f) => f.endsWith('.json'))
     .map((f) => `cloudtrail/${f.split(path.sep).join('/')}`)
     .sort();
-  // This rule test case has neither eventID nor eventTime. Accepting it would mean inventing
-  // an id and defaulting the time to now, which the ledger refuses (trap 6).
+  // This rule test case has neither eventID nor eventTime. Its id comes from its content; its
+  // time only from a transport that gives one (the Kafka record timestamp), never "now" (trap 6).
   const INCOMPLETE = 'cloudtrail/aws_console_login_without_mfa/07.json';
+  // When a shipper handed the files to Kafka (what the Kafka record timestamp says)
+  const shippedAt = Date.parse('2025-06-01T12:00:00.250Z');
+  const viaKafka = (text: string) => normalizeMessage({ body: text, transportTime: { source: 'kafka_timestamp', epochMs: String(shippedAt) } }, { now });
 
   it('covers every labelled CloudTrail file', () => {
     expect(files).toHaveLength(15);
     expect(new Set(labels.map((l) => l.file))).toEqual(new Set(files));
   });
 
-  it('normalizes every complete file without rejection, each attributed', () => {
+  it('normalizes every complete file without rejection, each attributed, over any channel', () => {
     for (const file of files.filter((f) => f !== INCOMPLETE)) {
       const text = readFileSync(path.join(labelledDir, file), 'utf8');
       const result = normalizeMessage({ body: text }, { now });
@@ -129,17 +132,30 @@ describe('real CloudTrail data (labelled rule test cases)', () => {
       expect(result.events, file).toHaveLength(1);
       expect(result.events[0].raw).toBe(text.trim());
       expectAttributed(result.events[0], JSON.parse(text).userIdentity);
+      // its own time: a transport time changes nothing
+      expect(viaKafka(text).events, file).toEqual(result.events);
     }
   });
 
-  it('rejects the incomplete file with a reason instead of inventing its id and time', () => {
+  it('normalizes the incomplete file over Kafka: id from its content, time from the Kafka timestamp, marked as such', () => {
+    const text = readFileSync(path.join(labelledDir, INCOMPLETE), 'utf8');
+    const result = viaKafka(text);
+    expect(result.rejected).toEqual([]);
+    expect(result.events).toHaveLength(1);
+    const [event] = result.events;
+    expect(event).toMatchObject({ id: expect.stringMatching(/^sha256:[0-9a-f]{32}$/), time: new Date(shippedAt).toISOString(), time_source: 'kafka_timestamp', raw: text.trim() });
+    expectAttributed(event, JSON.parse(text).userIdentity);
+    expect(event.actor).toMatchObject({ subject: 'tester@example.com', kind: 'human', attribution: 'session_name_claim' });
+  });
+
+  it('rejects the incomplete file without a transport time (HTTP, files) instead of defaulting its time to now', () => {
     const result = normalizeMessage({ body: readFileSync(path.join(labelledDir, INCOMPLETE)) }, { now });
-    expect(result).toMatchObject({ events: [], rejected: [{ index: 0, reason: 'missing_event_id' }] });
+    expect(result).toMatchObject({ events: [], rejected: [{ index: 0, reason: 'missing_event_time' }] });
   });
 
   it('gives the facts the anomaly verdicts rest on', () => {
-    const eventOf = (file: string) => normalizeMessage({ body: readFileSync(path.join(labelledDir, file)) }, { now }).events[0];
-    for (const label of labels.filter((l) => l.file !== INCOMPLETE)) {
+    const eventOf = (file: string) => viaKafka(readFileSync(path.join(labelledDir, file), 'utf8')).events[0];
+    for (const label of labels) {
       const event = eventOf(label.file);
       if (label.must_include === 'console_login_without_mfa') expect(event.authentication?.mfa, label.file).toBe(false);
       if (label.must_not_include === 'console_login_without_mfa') expect(event.authentication?.mfa, label.file).not.toBe(false);

@@ -256,11 +256,18 @@ describe('CloudTrail record', () => {
     });
   });
 
-  it('rejects a record without an eventID', () => {
+  it('identifies a record without an eventID by its content, and rejects an eventID that is not text', () => {
     const bare = record();
     delete bare.eventID;
-    expect(normalize(JSON.stringify(bare)).rejected).toMatchObject([{ reason: 'missing_event_id', message: 'eventID is missing' }]);
-    expect(normalize(JSON.stringify(record({ eventID: 42 }))).rejected).toMatchObject([{ reason: 'missing_event_id' }]);
+    const [event] = normalize(JSON.stringify(bare)).events;
+    expect(event!.id).toMatch(/^sha256:[0-9a-f]{32}$/);
+    // spacing and member order are not content
+    expect(normalize(JSON.stringify(Object.fromEntries(Object.entries(bare).reverse()), null, 1)).events[0]!.id).toBe(event!.id);
+    expect(normalize(JSON.stringify({ ...bare, eventName: 'ListRoles' })).events[0]!.id).not.toBe(event!.id);
+    expect(normalize(JSON.stringify(record({ eventID: null }))).events[0]!.id).toMatch(/^sha256:/);
+    for (const eventID of [42, '', {}]) {
+      expect(normalize(JSON.stringify(record({ eventID }))).rejected).toMatchObject([{ reason: 'missing_event_id', message: 'eventID must be a non-empty string' }]);
+    }
   });
 
   it('trap 9: null where objects are expected, and absent fields, still normalize', () => {
@@ -359,7 +366,8 @@ describe('CloudTrail delivery shapes', () => {
   it('a declared format wins over detection', () => {
     const notCloudTrail = JSON.stringify({ hello: 'world' });
     expect(normalize(notCloudTrail).rejected).toMatchObject([{ index: null, reason: 'unknown_format' }]);
-    expect(normalize(notCloudTrail, 'aws-cloudtrail')).toMatchObject({ format: 'aws-cloudtrail', rejected: [{ index: 0, reason: 'missing_event_id' }] });
+    // no eventID (derived from the content) and no eventTime: the time is what it lacks
+    expect(normalize(notCloudTrail, 'aws-cloudtrail')).toMatchObject({ format: 'aws-cloudtrail', rejected: [{ index: 0, reason: 'missing_event_time' }] });
     expect(normalize(JSON.stringify(record()), 'CloudTrail').events).toHaveLength(1);
   });
 });

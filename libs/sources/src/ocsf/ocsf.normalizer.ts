@@ -10,7 +10,7 @@ import {
 import { classifyCloudTrailEvent } from '../cloudtrail/cloudtrail-classification.js';
 import { servicePrefix } from '../cloudtrail/cloudtrail-record.js';
 import { contentDerivedId } from '../derived-id.js';
-import { eventTimeFromEpochMillis, parseEventTime, type EventTimeResult } from '../event-time.js';
+import { eventTimeFromEpochMillis, eventTimeOrTransport, parseEventTime, type EventTimeResult } from '../event-time.js';
 import { arrayField, describeType, integerField, isJsonObject, isTrueish, objectField, stringField, textField, type JsonObject } from '../json-value.js';
 import { classifySourceAddress } from '../source-address.js';
 import { emit, rejectedOutcome, type NormalizeContext, type RecordOutcome, type RecordSink, type SourceNormalizer } from '../source-normalizer.js';
@@ -94,6 +94,7 @@ export function normalizeOcsfRecord(record: unknown, raw: string, context: Norma
     category,
     type,
     time: time.iso,
+    ...(time.timeSource === undefined ? {} : { time_source: time.timeSource }),
     actor,
     authentication: ocsfAuthentication(record, classUid, outcome),
     action: nfc(action),
@@ -128,14 +129,20 @@ function activityIdOf(record: JsonObject, classUid: number): number | null {
   return rest >= 0 && rest <= 99 ? rest : null;
 }
 
-/** `time` is epoch milliseconds (a number, or digits in a string); `time_dt` the same instant as text. */
+/**
+ * `time` is epoch milliseconds (a number, or digits in a string); `time_dt` the same instant as
+ * text. With neither, the transport's time if there is one (eventTimeOrTransport).
+ */
 function ocsfTime(record: JsonObject, context: NormalizeContext): EventTimeResult {
   const time = record.time;
   if (typeof time === 'number') return eventTimeFromEpochMillis(time, context);
   if (typeof time === 'string' && /^\d{1,16}$/.test(time.trim())) return eventTimeFromEpochMillis(Number(time.trim()), context);
   if (record.time_dt !== undefined && record.time_dt !== null) return parseEventTime(record.time_dt, context);
   if (typeof time === 'string') return parseEventTime(time, context);
-  if (time === undefined || time === null) return { ok: false, reason: 'missing_event_time', message: 'event time is missing (neither time nor time_dt)' };
+  if (time === undefined || time === null) {
+    if (context.transportTime !== null) return eventTimeOrTransport(null, context.transportTime, () => parseEventTime(null, context));
+    return { ok: false, reason: 'missing_event_time', message: 'event time is missing (neither time nor time_dt)' };
+  }
   return { ok: false, reason: 'invalid_event_time', message: `time must be epoch milliseconds, got ${describeType(time)}` };
 }
 

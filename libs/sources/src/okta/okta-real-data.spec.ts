@@ -30,10 +30,12 @@ describe('real Okta data (labelled rule test cases)', () => {
     .filter((f) => f.endsWith('.json'))
     .map((f) => `okta/${f.split(path.sep).join('/')}`)
     .sort();
-  // This rule test case has neither uuid nor published. Its id can be derived from its content,
-  // but its time cannot: accepting it would mean defaulting the time to now (trap 6).
+  // This rule test case has neither uuid nor published. Its id is derived from its content; its
+  // time only from a transport that gives one (the Kafka record timestamp), never "now" (trap 6).
   const TIMELESS = 'okta/okta_user_mfa_reset/01.json';
   const read = (file: string) => readFileSync(path.join(labelledDir, file), 'utf8');
+  const shippedAt = Date.parse('2025-06-01T12:00:00.250Z');
+  const viaKafka = (text: string) => normalizeMessage({ body: text, transportTime: { source: 'kafka_timestamp', epochMs: String(shippedAt) } }, { now });
 
   it('covers every labelled Okta file', () => {
     expect(files).toHaveLength(6);
@@ -52,26 +54,39 @@ describe('real Okta data (labelled rule test cases)', () => {
       expect(event!.actor, file).toMatchObject({ subject: `okta:${record.actor.alternateId}`, kind: 'human', attribution: 'direct' });
       expect(event!.raw).toBe(text.trim());
       expect(ledgerEventSchemaViolation(event)).toBeNull();
+      // its own time: a transport time changes nothing
+      expect(viaKafka(text).events, file).toEqual(result.events);
     }
   });
 
-  it('rejects the file without a time with a reason; given its time it normalizes like the others', () => {
+  it('rejects the file without a time when no transport gives one (HTTP, files), never defaulting to now', () => {
+    expect(normalizeMessage({ body: read(TIMELESS) }, { now })).toMatchObject({ events: [], rejected: [{ index: 0, reason: 'missing_event_time' }] });
+  });
+
+  it('over Kafka the file without a time takes the Kafka timestamp, says so, and normalizes like the others', () => {
     const text = read(TIMELESS);
-    expect(normalizeMessage({ body: text }, { now })).toMatchObject({ events: [], rejected: [{ index: 0, reason: 'missing_event_time' }] });
-    const completed = JSON.stringify({ ...JSON.parse(text), published: '2022-06-22T18:18:29.015Z' });
-    const result = normalizeMessage({ body: completed }, { now });
+    const result = viaKafka(text);
     expect(result.rejected).toEqual([]);
     expect(result.events[0]).toMatchObject({
-      id: expect.stringMatching(/^sha256:/),
+      id: expect.stringMatching(/^sha256:[0-9a-f]{32}$/),
+      time: new Date(shippedAt).toISOString(),
+      time_source: 'kafka_timestamp',
       type: 'identity.mfa.disabled',
-      actor: { subject: 'okta:homer@springfield.gov', kind: 'human' },
+      actor: { subject: 'okta:homer@springfield.gov', kind: 'human', attribution: 'direct' },
       target: { type: 'okta:User', id: 'okta:homer@springfield.gov' },
+      raw: text.trim(),
     });
+    expect(ledgerEventSchemaViolation(result.events[0])).toBeNull();
+    // completed with a time of its own, that time is used and the event names no other source
+    const completed = JSON.stringify({ ...JSON.parse(text), published: '2022-06-22T18:18:29.015Z' });
+    const [timed] = normalizeMessage({ body: completed }, { now }).events;
+    expect(timed).toMatchObject({ time: '2022-06-22T18:18:29.015Z', type: 'identity.mfa.disabled' });
+    expect(timed).not.toHaveProperty('time_source');
   });
 
   it('gives the facts the anomaly verdicts rest on', () => {
-    for (const label of labels.filter((l) => l.file !== TIMELESS)) {
-      const [event] = normalizeMessage({ body: read(label.file) }, { now }).events;
+    for (const label of labels) {
+      const [event] = viaKafka(read(label.file)).events;
       if (label.must_include === 'mfa_disabled') expect(MFA_REMOVED, label.file).toContain(event!.type);
       if (label.must_include === 'admin_privilege_granted') expect(event!.type, label.file).toBe('authorization.privilege.granted');
     }

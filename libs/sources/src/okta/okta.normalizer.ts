@@ -10,7 +10,7 @@ import {
   type Target,
 } from '#domain';
 import { contentDerivedId } from '../derived-id.js';
-import { parseEventTime } from '../event-time.js';
+import { eventTimeOrTransport, parseEventTime } from '../event-time.js';
 import { memberArrayElementSpans, memberValueSpan, skipWhitespace, type JsonSpan } from '../json-spans.js';
 import { describeType, isJsonObject, memberAnyCase, objectAnyCase, stringAnyCase, type JsonObject } from '../json-value.js';
 import { classifySourceAddress } from '../source-address.js';
@@ -80,7 +80,7 @@ export function normalizeOktaEvent(record: unknown, raw: string, context: Normal
   if (!isJsonObject(record)) return rejectedOutcome('invalid_record', `an Okta event must be a JSON object, got ${describeType(record)}`);
   const eventType = stringAnyCase(record, 'eventType')?.trim() || null;
   if (eventType === null) return rejectedOutcome('invalid_record', 'eventType is missing or not a string');
-  const time = parseEventTime(memberAnyCase(record, 'published'), context);
+  const time = eventTimeOrTransport(memberAnyCase(record, 'published'), context.transportTime, (value) => parseEventTime(value, context));
   if (!time.ok) return rejectedOutcome(time.reason, `published: ${time.message}`);
   const uuid = memberAnyCase(record, 'uuid');
   let id: string;
@@ -100,6 +100,7 @@ export function normalizeOktaEvent(record: unknown, raw: string, context: Normal
     category,
     type,
     time: time.iso,
+    ...(time.timeSource === undefined ? {} : { time_source: time.timeSource }),
     actor: oktaActor(objectAnyCase(record, 'actor'), objectAnyCase(record, 'authenticationContext')),
     authentication: category === 'authentication' ? oktaAuthentication(record, outcome) : null,
     action: eventType,
