@@ -17,9 +17,12 @@ import { percentile, round } from './support/stats.js';
 /**
  * Scenario 3 (DESIGN 10, anomaly delay): generated traffic at a fixed 5,000 events/s with
  * root console sign-ins (a rule DESIGN 7 names) mixed in at a fixed rate; the delay of each
- * is measured from the moment it is handed to the producer to the moment an anomaly naming
- * its event id arrives on the anomalies topic. Needs the service to publish anomalies: until
- * detection exists this scenario says so instead of producing a number.
+ * is measured from the moment the ledger consumed it (the event's `received_at`, stamped when
+ * its Kafka batch is taken in) to the moment an anomaly naming its event id arrives on the
+ * anomalies topic: DESIGN 10's "after its event is consumed". The delay from handing it to the
+ * producer is reported beside it; the difference is the time the event waited in Kafka, i.e.
+ * the ingest backlog when the ledger cannot keep up with the offered rate. Needs the service
+ * to publish anomalies: until detection exists this scenario says so instead of a number.
  */
 
 const TRIGGERS_PER_SECOND = 10;
@@ -132,6 +135,7 @@ async function runAnomalies(context: ScenarioContext): Promise<ScenarioOutcome> 
 
     const sentAt = new Map<string, number>();
     const delays = new Map<string, number>();
+    const arrivedAt = new Map<string, number>();
     await reader.connect();
     await reader.subscribe({ topic: topics.anomalies, fromBeginning: true });
     await reader.run({
@@ -140,7 +144,10 @@ async function runAnomalies(context: ScenarioContext): Promise<ScenarioOutcome> 
         for (const match of message.value?.toString('utf8').match(UUID) ?? []) {
           const id = match.toLowerCase();
           const sent = sentAt.get(id);
-          if (sent !== undefined && !delays.has(id)) delays.set(id, arrived - sent);
+          if (sent !== undefined && !delays.has(id)) {
+            delays.set(id, arrived - sent);
+            arrivedAt.set(id, Date.now());
+          }
         }
       },
     });
@@ -172,15 +179,35 @@ async function runAnomalies(context: ScenarioContext): Promise<ScenarioOutcome> 
     const values = [...delays.values()];
     const p50 = round(percentile(values, 50), 1);
     const p99 = round(percentile(values, 99), 1);
-    log(`  ${delays.size}/${triggers} triggers reported; delay p50 ${p50} ms, p99 ${p99} ms; background ${fmtNumber(achievedRate)} events/s`);
+    const consumed = await consumedAt(pool, [...arrivedAt.keys()]);
+    const fromConsume = [...arrivedAt].flatMap(([id, at]) => (consumed.has(id) ? [at - consumed.get(id)!] : []));
+    const consumeP50 = round(percentile(fromConsume, 50), 1);
+    const consumeP99 = round(percentile(fromConsume, 99), 1);
+    log(`  ${delays.size}/${triggers} triggers reported; consume -> anomaly p50 ${consumeP50} ms, p99 ${consumeP99} ms; produce -> anomaly p50 ${p50} ms, p99 ${p99} ms; background ${fmtNumber(achievedRate)} events/s`);
     if (values.length === 0) {
       return { status: 'failed', reason: `no anomaly for any of ${triggers} root console sign-ins arrived on ${topics.anomalies}`, data: { triggers }, rows: [] };
     }
     return {
       status: 'ok',
-      data: { eventsPerSecond: round(achievedRate, 0), seconds, triggers, reported: delays.size, p50Ms: p50, p99Ms: p99 },
+      data: {
+        eventsPerSecond: round(achievedRate, 0),
+        seconds,
+        triggers,
+        reported: delays.size,
+        consumeToAnomalyP50Ms: consumeP50,
+        consumeToAnomalyP99Ms: consumeP99,
+        p50Ms: p50,
+        p99Ms: p99,
+      },
       rows: [
-        { scenario: 'anomalies', metric: `delay produce -> ${'ledger.anomalies'} p50 / p99 (ms) at ${fmtNumber(achievedRate)} events/s`, value: `${fmtNumber(p50, 1)} / ${fmtNumber(p99, 1)}`, target: 'p99 <= 1,000', verdict: verdict(p99 === null ? null : p99 <= 1000) },
+        {
+          scenario: 'anomalies',
+          metric: `delay consume -> ledger.anomalies p50 / p99 (ms) at ${fmtNumber(achievedRate)} events/s`,
+          value: `${fmtNumber(consumeP50, 1)} / ${fmtNumber(consumeP99, 1)}`,
+          target: 'p99 <= 1,000',
+          verdict: verdict(consumeP99 === null ? null : consumeP99 <= 1000),
+        },
+        { scenario: 'anomalies', metric: 'delay produce -> ledger.anomalies p50 / p99 (ms), Kafka wait included', value: `${fmtNumber(p50, 1)} / ${fmtNumber(p99, 1)}` },
         { scenario: 'anomalies', metric: 'triggers reported', value: `${delays.size} / ${triggers}` },
       ],
     };
@@ -192,6 +219,15 @@ async function runAnomalies(context: ScenarioContext): Promise<ScenarioOutcome> 
     await deleteTopicsAndGroups(context.kafka, [...inputTopicList(topics), topics.anomalies, topics.dlq], [groupId, readerGroup]).catch(() => undefined);
     await db.drop();
   }
+}
+
+/** When the ledger consumed each event (its `received_at`), by source event id. */
+async function consumedAt(pool: ReturnType<typeof createPool>, eventIds: string[]): Promise<Map<string, number>> {
+  const { rows } = await pool.query<{ event_id: string; received_at: Date }>(
+    'SELECT event_id, received_at FROM ledger_events WHERE event_id = ANY($1::text[])',
+    [eventIds],
+  );
+  return new Map(rows.map((row) => [row.event_id, row.received_at.getTime()]));
 }
 
 export const anomalyScenario: Scenario = {

@@ -138,6 +138,14 @@ export class LedgerRuntime {
       this.anomalyPublisher = new AnomalyPublisher(this.kafka, this.producer, this.queries, settings.topics.anomalies, this.logger.child({ component: 'anomaly-publisher' }));
       this.anomalyPublisher.start();
     }
+    // Readers in this process follow its own appends at once; their polling interval only
+    // matters for what other instances append.
+    this.store.onAppended(() => {
+      this.relay?.wake();
+      for (const runner of this.projectionRunners) runner.wake();
+      this.detector?.wake();
+      this.anomalyPublisher?.wake();
+    });
     if (settings.ingestEnabled) {
       this.consumer = new KafkaIngestConsumer(
         this.kafka,

@@ -41,6 +41,11 @@ export class AnomalyDetector {
     this.loop.start(intervalMs);
   }
 
+  /** Runs the next pass now: something was just appended in this process. */
+  wake(): void {
+    this.loop.wake();
+  }
+
   async stop(): Promise<void> {
     await this.loop.stop();
     if (this.engine) await this.anomalies.saveSnapshot(READER, this.position, this.engine.snapshot());

@@ -35,6 +35,11 @@ export class AnomalyPublisher {
     this.loop.start(intervalMs);
   }
 
+  /** Runs the next pass now: something was just appended in this process. */
+  wake(): void {
+    this.loop.wake();
+  }
+
   async stop(): Promise<void> {
     await this.loop.stop();
   }

@@ -49,6 +49,7 @@ export interface AppendResult {
  */
 export class EventStoreRepository {
   private readonly knownPartitions = new Set<string>();
+  private readonly appendListeners: Array<() => void> = [];
 
   constructor(
     private readonly pool: Pool,
@@ -61,7 +62,13 @@ export class EventStoreRepository {
     // Only a committed partition is known to exist: one created by a transaction that
     // rolled back is gone again, and must be created by the next append that needs it.
     for (const month of created) this.knownPartitions.add(month);
+    if (result.appended > 0 || result.rejected > 0) for (const listener of this.appendListeners) listener();
     return result;
+  }
+
+  /** Called after every committed append that stored something: wakes this process's readers. */
+  onAppended(listener: () => void): void {
+    this.appendListeners.push(listener);
   }
 
   private async appendWith(client: PoolClient, request: AppendRequest, createdPartitions: Set<string>): Promise<AppendResult> {

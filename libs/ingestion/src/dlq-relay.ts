@@ -29,6 +29,11 @@ export class DlqRelay {
     this.loop.start(this.intervalMs);
   }
 
+  /** Runs the next pass now: something was just appended in this process. */
+  wake(): void {
+    this.loop.wake();
+  }
+
   async stop(): Promise<void> {
     await this.loop.stop();
   }

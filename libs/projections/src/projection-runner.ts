@@ -37,6 +37,11 @@ export class ProjectionRunner {
     this.loop.start(intervalMs);
   }
 
+  /** Runs the next pass now: something was just appended in this process. */
+  wake(): void {
+    this.loop.wake();
+  }
+
   async stop(): Promise<void> {
     await this.loop.stop();
   }
