@@ -31,6 +31,11 @@ export interface StoredEvent {
   event: LedgerEvent;
   /** Set when the subject was resolved after the event was stored (e.g. its AssumeRole arrived later). */
   reattribution: { previousSubject: string; previousAttribution: string; resolvedByPosition: number } | null;
+  /**
+   * The stored canonical JSON of `event`, when `event` is exactly that (no re-attribution
+   * applied): an API response can send it as it is instead of parsing and re-serializing it.
+   */
+  document?: string;
 }
 
 export interface EventPage {
@@ -80,9 +85,10 @@ export class EventQueryRepository {
     } else {
       rows = (await this.pool.query<EventRow>(sql.searchEvents(clauses, limitParameter), values)).rows;
     }
-    const items = rows.slice(0, limit).map(toStoredEvent);
-    const last = items[items.length - 1];
-    const next = rows.length > limit && last ? { time: last.event.time, position: last.position } : null;
+    const page = rows.slice(0, limit);
+    const items = page.map(toStoredEvent);
+    const last = page[page.length - 1];
+    const next = rows.length > limit && last ? { time: last.time.toISOString(), position: last.position } : null;
     return { items, next };
   }
 
@@ -143,8 +149,21 @@ interface EventRow {
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
+  if (row.r_subject === null) {
+    // Parsed on first use: a reader needs the object, an API page usually only the text.
+    let parsed: LedgerEvent | undefined;
+    const { document } = row;
+    return {
+      position: row.position,
+      idCollision: row.id_collision,
+      reattribution: null,
+      document,
+      get event(): LedgerEvent {
+        return (parsed ??= JSON.parse(document) as LedgerEvent);
+      },
+    };
+  }
   const event = JSON.parse(row.document) as LedgerEvent;
-  if (row.r_subject === null) return { position: row.position, idCollision: row.id_collision, event, reattribution: null };
   const reattribution = { previousSubject: event.actor.subject, previousAttribution: event.actor.attribution, resolvedByPosition: row.r_resolved_by! };
   event.actor = {
     ...event.actor,
