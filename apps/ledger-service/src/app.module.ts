@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventQueryRepository, EventStoreRepository, SubjectQueryRepository } from '#event-store';
 import { IngestService } from '#ingestion';
 import { IdentityRepository } from '#attribution';
-import { SubjectsRepository } from '#projections';
+import { AccountabilityRepository, SubjectsRepository } from '#projections';
 import { accessProviders } from './api/access.providers.js';
 import { StorableTextPipe } from './api/storable-text.pipe.js';
 import { EventsController } from './api/events.controller.js';
@@ -11,6 +11,7 @@ import { ProblemDetailsFilter } from './api/problem-details.filter.js';
 import { SubjectsController } from './api/subjects.controller.js';
 import { TargetsController } from './api/targets.controller.js';
 import { AnomaliesController } from './api/anomalies.controller.js';
+import { AccountsController } from './api/accounts.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { EventProofController } from './api/event-proof.controller.js';
 import { IntegrityController } from './api/integrity.controller.js';
@@ -24,7 +25,7 @@ export class AppModule {
   static forRuntime(runtime: LedgerRuntime): DynamicModule {
     return {
       module: AppModule,
-      controllers: [EventsController, EventProofController, IntegrityController, SubjectsController, TargetsController, AnomaliesController, HealthController, MetricsController],
+      controllers: [EventsController, EventProofController, IntegrityController, SubjectsController, TargetsController, AnomaliesController, AccountsController, HealthController, MetricsController],
       providers: [
         { provide: LEDGER_RUNTIME, useValue: runtime },
         { provide: LEDGER_CONFIG, useValue: runtime.config },
@@ -35,6 +36,7 @@ export class AppModule {
         { provide: IdentityRepository, useValue: runtime.identities },
         { provide: SubjectQueryRepository, useValue: new SubjectQueryRepository(runtime.pool) },
         { provide: SubjectsRepository, useValue: new SubjectsRepository(runtime.pool) },
+        { provide: AccountabilityRepository, useValue: new AccountabilityRepository(runtime.pool) },
         ...accessProviders,
         { provide: APP_PIPE, useClass: StorableTextPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { EventPageDto, SubjectPageDto, SubjectProfileDto } from '#api-contracts';
-import { SubjectsRepository } from '#projections';
+import { AccountabilityProfileDto, EventPageDto, SubjectPageDto } from '#api-contracts';
+import { AccountabilityRepository, composeSubjectProfile, SubjectsRepository } from '#projections';
 import { z } from 'zod';
 import { InvalidArgumentError, NotFoundError } from '#domain';
 import type { LedgerConfig } from '#config';
@@ -9,6 +9,7 @@ import { EventQueryRepository, SubjectQueryRepository } from '#event-store';
 import { IdentityRepository } from '#attribution';
 import { LEDGER_CONFIG } from '../tokens.js';
 import { RequiresScope, SelfAudit } from './access.guard.js';
+import { profileFields } from './accountability-responses.js';
 import { ApiEventFilters, ApiProblem } from './api-docs.decorators.js';
 import { toPageResponse } from './event-responses.js';
 import { decodeCursor, eventFilterSchema, parseQuery, pathParameter } from './query-parameters.js';
@@ -21,6 +22,7 @@ export class SubjectsController {
     private readonly identities: IdentityRepository,
     private readonly subjects: SubjectQueryRepository,
     private readonly subjectList: SubjectsRepository,
+    private readonly accountability: AccountabilityRepository,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
@@ -63,16 +65,26 @@ export class SubjectsController {
   @RequiresScope('events:read')
   @SelfAudit({ operation: 'GetSubjectProfile', target: { param: 'subject', type: 'subject' } })
   @ApiOperation({
-    summary: 'Who this subject is: the person the identity map links it to, and every alias with its activity.',
+    summary: 'Who this subject is: the person the identity map links it to, every alias with its activity, and its accountability profile.',
+    description:
+      'Sign-ins and MFA, groups, roles acted through, privileges (direct, via_group:<group>, via_role:<role>), root use, access keys ' +
+      '(age at request time) and dormancy, over every alias of the person. Facts done to an identity (group membership, policies, ' +
+      'keys) belong to the target of the call, not to the administrator who made it.',
   })
   @ApiParam({ name: 'subject', description: 'Accountable subject id or any alias of the person, URL-encoded.' })
-  @ApiOkResponse({ type: SubjectProfileDto })
-  @ApiProblem(404, 'The ledger has no event for this subject or any of its aliases.')
+  @ApiOkResponse({ type: AccountabilityProfileDto })
+  @ApiProblem(404, 'The ledger has no event or profile fact for this subject or any of its aliases.')
   async profile(@Param('subject') subjectParameter: string) {
     const subject = pathParameter('subject', subjectParameter);
     const { person, aliases } = await this.identities.aliasesOf(subject);
-    const summaries = await this.subjects.summarize(aliases);
-    if (summaries.length === 0 && person === null) throw new NotFoundError('subject', subject);
+    const [summaries, rows, sourcesLatest] = await Promise.all([
+      this.subjects.summarize(aliases),
+      this.accountability.profileRows(aliases),
+      this.accountability.sourcesLatest(),
+    ]);
+    const profile = composeSubjectProfile(rows, new Date(), sourcesLatest);
+    // A user only ever acted upon (created, added to a group) has a profile without events of its own.
+    if (summaries.length === 0 && person === null && !profile.known) throw new NotFoundError('subject', subject);
     const active = summaries.filter((s) => s.firstSeen !== null);
     const bySubject = new Map(summaries.map((s) => [s.subject, s]));
     return {
@@ -85,6 +97,7 @@ export class SubjectsController {
       events: summaries.reduce((sum, s) => sum + s.events, 0),
       first_seen: active.map((s) => s.firstSeen!).sort()[0] ?? null,
       last_seen: active.map((s) => s.lastSeen!).sort().at(-1) ?? null,
+      ...profileFields(profile),
     };
   }
 
