@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EventQueryRepository, EventStoreRepository, SubjectQueryRepository } from '#event-store';
 import { IngestService } from '#ingestion';
 import { IdentityRepository } from '#attribution';
@@ -19,6 +19,7 @@ import { LedgerIntegrity } from '#integrity';
 import { MetricsController } from './metrics/metrics.controller.js';
 import type { LedgerRuntime } from './ledger-runtime.js';
 import { LEDGER_CONFIG, LEDGER_RUNTIME } from './tokens.js';
+import { JsonTextInterceptor } from './api/json-text.js';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         ...accessProviders,
         { provide: APP_PIPE, useClass: StorableTextPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: JsonTextInterceptor },
       ],
     };
   }
