@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLedger } from './support/ledger-builder.js';
-import { CLI_MAIN } from './support/paths.js';
 import { cliCommands, cliHelp } from './support/cli-commands.js';
-import { BenchProcess, nodeBinary } from './support/processes.js';
+import { timedCli } from './support/timed-cli.js';
 import { createPool, createScratchDatabase } from './support/scratch-database.js';
 import { fmtBytes, fmtNumber, verdict, type Scenario, type ScenarioContext, type ScenarioOutcome, type TableRow } from './support/scenario.js';
 import { runScenarioStandalone } from './support/standalone.js';
@@ -17,8 +16,6 @@ import { round } from './support/stats.js';
  * /proc). Needs the CLI commands: until they exist the scenario says so.
  */
 
-const TIME = '/usr/bin/time';
-
 /** How `export` wants its destination: an --out/--output option if its help names one, else a positional path. */
 async function exportArguments(bundle: string): Promise<string[]> {
   const help = await cliHelp(['export']);
@@ -26,35 +23,6 @@ async function exportArguments(bundle: string): Promise<string[]> {
   return option ? ['export', option, bundle] : ['export', bundle];
 }
 
-interface CommandRun {
-  seconds: number;
-  peakRssBytes: number;
-  eventsPerSecond: number;
-  output: string;
-}
-
-async function timedCli(label: string, args: string[], databaseUrl: string, events: number): Promise<CommandRun> {
-  const useTime = existsSync(TIME);
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
-  const timeFile = join(dir, 'time.txt');
-  const command = useTime ? TIME : nodeBinary();
-  const commandArgs = useTime ? ['-f', '%M %e', '-o', timeFile, nodeBinary(), CLI_MAIN, '--json', ...args] : [CLI_MAIN, '--json', ...args];
-  const started = process.hrtime.bigint();
-  const proc = new BenchProcess(label, command, commandArgs, { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, { sampleMemory: !useTime });
-  const exit = await proc.wait();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  try {
-    if (exit.code !== 0) throw new Error(`ledger ${args.join(' ')} failed (exit ${exit.code}):\n${proc.output()}`);
-    let peakRssBytes = proc.peakRssBytes;
-    if (useTime) {
-      const [kb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2);
-      peakRssBytes = Number(kb) * 1024;
-    }
-    return { seconds, peakRssBytes, eventsPerSecond: events / seconds, output: proc.output() };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function runExportRebuild(context: ScenarioContext): Promise<ScenarioOutcome> {
   const commands = await cliCommands();

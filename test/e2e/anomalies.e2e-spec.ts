@@ -72,6 +72,18 @@ describe('anomalies end to end', () => {
     expect(triaged.history).toEqual([expect.objectContaining({ status: 'acknowledged', note: 'break-glass login, ticket OPS-42', by: TEST_KEY_OWNER })]);
     const mine = (await (await t.api(`/v1/subjects/${encodeURIComponent(TEST_KEY_OWNER)}/activity?limit=1000`)).json()) as { items: Array<Record<string, any>> };
     expect(mine.items.some((e) => e.type === 'accountability.anomaly.triaged' && e.target.id === anomaly.id)).toBe(true);
+    // The subject list counts open anomalies only: the acknowledged one no longer (both are
+    // projections, followed asynchronously, hence the wait).
+    await eventually(async () => {
+      const subjects = (await (await t.api('/v1/subjects?limit=1000')).json()) as { items: Array<Record<string, any>> };
+      const all = (await list()).items;
+      if (!all.some((a) => a.id === anomaly.id && a.status === 'acknowledged')) return undefined;
+      const subjectsWithAnomalies = [...new Set(all.map((a) => a.subject))];
+      const counted = subjectsWithAnomalies.every(
+        (subject) => subjects.items.find((s) => s.subject === subject)?.open_anomalies === all.filter((a) => a.subject === subject && a.status === 'open').length,
+      );
+      return counted && subjectsWithAnomalies.length > 0 ? true : undefined;
+    }, 30_000, 'open anomaly counts on GET /v1/subjects');
     const bad = await t.api(`/v1/anomalies/${anomaly.id}/triage`, { method: 'POST', body: JSON.stringify({ status: 'ignored', note: 'x' }) });
     expect(bad.status).toBe(400);
     const missing = await t.api('/v1/anomalies/no-such-anomaly/triage', { method: 'POST', body: JSON.stringify({ status: 'resolved', note: 'x' }) });

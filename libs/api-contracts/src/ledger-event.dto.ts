@@ -153,6 +153,7 @@ export class SubjectListItemDto {
   @ApiProperty({ format: 'date-time' }) first_seen!: string;
   @ApiProperty({ format: 'date-time', description: 'Last activity (event time).' }) last_seen!: string;
   @ApiProperty({ example: 's3:GetObject' }) last_action!: string;
+  @ApiProperty({ description: 'Anomalies raised on this subject that nobody has triaged yet (status open).', example: 2 }) open_anomalies!: number;
 }
 
 export class SubjectPageDto {

@@ -9,13 +9,16 @@ export interface SubjectListItem {
   firstSeen: string;
   lastSeen: string;
   lastAction: string;
+  /** Anomalies raised on the subject and not yet triaged (status `open`). */
+  openAnomalies: number;
 }
 
 const LIST = `
-  SELECT subject, kinds, events, failures, root_events, first_seen, last_seen, last_action
-  FROM projection_subjects
-  WHERE ($1::text IS NULL OR subject > $1) AND ($2::text IS NULL OR $2 = ANY(kinds))
-  ORDER BY subject LIMIT $3`;
+  SELECT s.subject, s.kinds, s.events, s.failures, s.root_events, s.first_seen, s.last_seen, s.last_action,
+         (SELECT count(*) FROM projection_anomalies a WHERE a.subject = s.subject AND a.status = 'open') AS open_anomalies
+  FROM projection_subjects s
+  WHERE ($1::text IS NULL OR s.subject > $1) AND ($2::text IS NULL OR $2 = ANY(s.kinds))
+  ORDER BY s.subject LIMIT $3`;
 
 /** Reads the subjects projection (GET /v1/subjects). */
 export class SubjectsRepository {
@@ -32,6 +35,7 @@ export class SubjectsRepository {
       firstSeen: (row.first_seen as Date).toISOString(),
       lastSeen: (row.last_seen as Date).toISOString(),
       lastAction: row.last_action,
+      openAnomalies: Number(row.open_anomalies),
     }));
     return { items, next: rows.length > limit ? items[items.length - 1]!.subject : null };
   }

@@ -29,7 +29,7 @@ export class SubjectsController {
   @Get()
   @RequiresScope('events:read')
   @SelfAudit({ operation: 'ListSubjects' })
-  @ApiOperation({ summary: 'Every accountable subject, with its last activity, in subject order.' })
+  @ApiOperation({ summary: 'Every accountable subject, with its last activity and its open (untriaged) anomalies, in subject order.' })
   @ApiQuery({ name: 'kind', required: false, enum: ['human', 'service', 'root', 'unknown'] })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
   @ApiQuery({ name: 'cursor', required: false, description: '`next_cursor` of the previous page.' })
@@ -56,6 +56,7 @@ export class SubjectsController {
         first_seen: s.firstSeen,
         last_seen: s.lastSeen,
         last_action: s.lastAction,
+        open_anomalies: s.openAnomalies,
       })),
       next_cursor: page.next === null ? null : Buffer.from(page.next, 'utf8').toString('base64url'),
     };
