@@ -4,7 +4,9 @@ import { EventQueryRepository } from '#event-store';
 import { createLedgerEventStore, IngestService } from '#ingestion';
 import { generateWorkload } from '#workload';
 import { createTestDatabase, type TestDatabase } from '#test-support';
-import { ProjectionRunner } from './projection-runner.js';
+import { ProjectionRunner, rebuildTogether } from './projection-runner.js';
+import { accountPostureProjection } from './account-posture.projection.js';
+import { subjectProfilesProjection } from './subject-profiles.projection.js';
 import { evolveSubjects, subjectsProjection } from './subjects.projection.js';
 
 describe('projection runner (real Postgres)', () => {
@@ -40,5 +42,25 @@ describe('projection runner (real Postgres)', () => {
     const rebuilt = await new ProjectionRunner(db.pool, events, subjectsProjection, logger, 1000).rebuild();
     expect(rebuilt).toBe(total);
     expect(await snapshot()).toEqual(liveRows);
+  });
+
+  it('rebuilds several projections in one pass into the rows each keeps when it follows the ledger alone', async () => {
+    const logger = createLogger('silent');
+    const projections = [subjectsProjection, subjectProfilesProjection, accountPostureProjection];
+    const tables = projections.flatMap((p) => p.tables);
+    const dump = async () => {
+      const out: Record<string, unknown[]> = {};
+      for (const table of tables) out[table] = (await db.pool.query(`SELECT * FROM ${table} ORDER BY 1, 2`)).rows;
+      return out;
+    };
+    for (const projection of projections) await new ProjectionRunner(db.pool, new EventQueryRepository(db.pool), projection, logger, 250).rebuild();
+    const alone = await dump();
+    expect(Object.values(alone).some((rows) => rows.length > 0)).toBe(true);
+
+    const shared = new EventQueryRepository(db.pool);
+    const applied = await rebuildTogether(projections.map((p) => new ProjectionRunner(db.pool, shared, p, logger, 300)));
+    const total = Number((await db.pool.query('SELECT next_position FROM ledger_head')).rows[0].next_position);
+    expect([...applied.values()]).toEqual(projections.map(() => total));
+    expect(await dump()).toEqual(alone);
   });
 });

@@ -74,11 +74,42 @@ export class ProjectionRunner {
 
   /** Empties the projection and replays the whole ledger into it. */
   async rebuild(onProgress: (applied: number, total: number) => void = () => undefined): Promise<number> {
+    const total = await this.reset();
+    return this.catchUp((applied) => onProgress(applied, total));
+  }
+
+  /** Empties the projection and sets its checkpoint to position 0; returns the ledger's size. */
+  async reset(): Promise<number> {
     const total = Number((await this.pool.query<{ next_position: number }>(HEAD)).rows[0]!.next_position);
     await inTransaction(this.pool, async (client) => {
       for (const table of this.projection.tables) await client.query(`DELETE FROM ${quoteIdentifier(table)}`);
       await client.query(SAVE_CHECKPOINT, [this.reader, 0]);
     });
-    return this.catchUp((applied) => onProgress(applied, total));
+    return total;
   }
+}
+
+/**
+ * Rebuilds several projections in one pass over the ledger: the runners advance side by
+ * side, so each batch is read and parsed once (the EventQueryRepository's feed hands the
+ * same batch to all of them) instead of once per projection. The runners must share one
+ * EventQueryRepository, and the pool needs a connection per runner plus one for reads.
+ */
+export async function rebuildTogether(
+  runners: readonly ProjectionRunner[],
+  onProgress: (applied: number, total: number) => void = () => undefined,
+): Promise<Map<string, number>> {
+  let total = 0;
+  for (const runner of runners) total = await runner.reset();
+  const applied = new Map(runners.map((runner) => [runner.name, 0]));
+  const report = () => onProgress(Math.min(...applied.values()), total);
+  await Promise.all(
+    runners.map((runner) =>
+      runner.catchUp((done) => {
+        applied.set(runner.name, done);
+        report();
+      }),
+    ),
+  );
+  return applied;
 }
