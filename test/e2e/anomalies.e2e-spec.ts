@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createProducer } from '#messaging';
+import { anomalyRaisedEvent } from '#anomalies';
+import { prepareEvent } from '#event-store';
 import { waitUntilConsumed } from '../../apps/ledger-cli/src/wait-for-ingest.js';
 import { eventually, inputTopics, readTopic, SHARED_DATA, startTestLedger, TEST_KEY_OWNER, type TestLedger } from '#test-support';
 
@@ -88,5 +90,32 @@ describe('anomalies end to end', () => {
     expect(bad.status).toBe(400);
     const missing = await t.api('/v1/anomalies/no-such-anomaly/triage', { method: 'POST', body: JSON.stringify({ status: 'resolved', note: 'x' }) });
     expect(missing.status).toBe(404);
+  });
+
+  it('refuses a triage note with control characters (400 naming note) and triage by the subject of the anomaly (403)', async () => {
+    const { items } = await list('?type=audit_logging_disabled');
+    const nul = await t.api(`/v1/anomalies/${items[0]!.id}/triage`, { method: 'POST', body: JSON.stringify({ status: 'resolved', note: 'fine\u0000' }) });
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toMatchObject({ field: 'note' });
+
+    // An anomaly about the owner of the test's key: only a second person may triage it.
+    const own = {
+      id: '00000000-0000-4000-8000-00000000a11c',
+      type: 'unusual_hour' as const,
+      severity: 'medium' as const,
+      subject: TEST_KEY_OWNER,
+      time: '2026-11-20T03:00:00.000Z',
+      evidence_event_ids: ['e2e-own'],
+      facts: ['signed in at 03:00, never before 07:00 in 30 days'],
+      late: false,
+      raised_by_event_id: 'e2e-own',
+      details: {},
+    };
+    await t.ledger.runtime.store.append({ events: [prepareEvent(anomalyRaisedEvent(own, new Date().toISOString()))] });
+    await eventually(async () => ((await t.api(`/v1/anomalies/${own.id}`)).status === 200 ? true : undefined), 30_000, 'own anomaly projected');
+    const self = await t.api(`/v1/anomalies/${own.id}/triage`, { method: 'POST', body: JSON.stringify({ status: 'false_positive', note: 'that was me' }) });
+    expect(self.status).toBe(403);
+    expect(((await self.json()) as Record<string, any>).detail).toMatch(/second person/);
+    expect(((await (await t.api(`/v1/anomalies/${own.id}`)).json()) as Record<string, any>).status).toBe('open');
   });
 });

@@ -201,6 +201,18 @@ describe('API access: keys, scopes, rate limits, self-audit', () => {
     expect(JSON.stringify(unknown)).not.toContain(stranger.key.split('_')[2]);
   });
 
+  it('never records a whole key that a client put in the query string, a path parameter or its user agent', async () => {
+    const leaked = await t.createKey(`okta:careless-${randomBytes(3).toString('hex')}@example.com`, ['events:read']);
+    const secret = leaked.key.split('_')[2]!;
+    expect((await withKey(null, `/v1/events?limit=1&access_token=${leaked.key}`)).status).toBe(401);
+    await withKey(leaked.key, `/v1/events/${leaked.key}`, { headers: { 'user-agent': `script ${leaked.key}` } });
+    await t.flushAudit();
+    const { rows } = await t.db.pool.query<{ document: string }>("SELECT document FROM ledger_events WHERE origin_system = 'ledger' AND document LIKE $1", [`%lgr_${leaked.id}%`]);
+    for (const row of rows) expect(row.document).not.toContain(secret);
+    // the refused search and the read by path each left a record, with the key cut to its id
+    expect(rows.filter((row) => row.document.includes(`lgr_${leaked.id}_[redacted]`)).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('creates, lists and revokes keys with the CLI, and the ledger records who did', async () => {
     expect(existsSync(CLI), 'run `npm run build` first (npm test does)').toBe(true);
     const cli = async (...args: string[]) => {

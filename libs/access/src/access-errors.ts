@@ -34,6 +34,16 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/**
+ * Separation of duties: the person an anomaly is about may not triage it (acknowledge,
+ * resolve, dismiss as false positive); a second person must (PCI DSS 10.4.1 review).
+ */
+export class SelfReviewError extends DomainError {
+  constructor(anomalyId: string, subject: string) {
+    super('forbidden', `anomaly ${anomalyId} is about ${subject}, the owner of this API key: a second person must triage it`, { anomaly_id: anomalyId });
+  }
+}
+
 export class RateLimitedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
     super('rate_limited', `rate limit exceeded; retry after ${retryAfterSeconds} s`, { retry_after_seconds: retryAfterSeconds });

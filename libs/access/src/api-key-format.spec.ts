@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateApiKey, hashApiKey, parseApiKey } from './api-key-format.js';
+import { generateApiKey, hashApiKey, parseApiKey, redactApiKeys } from './api-key-format.js';
 import { keyIdOf } from './api-key.service.js';
 
 describe('API key format', () => {
@@ -40,5 +40,12 @@ describe('API key format', () => {
     expect(keyIdOf(`lgr_${id}`)).toBe(id);
     expect(keyIdOf(key)).toBe(id);
     expect(() => keyIdOf("1' OR '1'='1")).toThrow(/not an API key id/);
+  });
+
+  it('redacts every whole key in a text to its id, and leaves other text alone', () => {
+    const { key, id } = generateApiKey();
+    expect(redactApiKeys(`/v1/events?limit=1&access_token=${key}&x=${key}`)).toBe(`/v1/events?limit=1&access_token=lgr_${id}_[redacted]&x=lgr_${id}_[redacted]`);
+    expect(redactApiKeys(`lgr_${id}`)).toBe(`lgr_${id}`);
+    expect(redactApiKeys('/v1/subjects/alice')).toBe('/v1/subjects/alice');
   });
 });

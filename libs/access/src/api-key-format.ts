@@ -34,6 +34,18 @@ export function parseApiKey(token: string): PresentedApiKey | null {
   return { id: match[1]!, prefix: `lgr_${match[1]}`, hash: hashApiKey(token) };
 }
 
+const KEY_ANYWHERE = /lgr_([0-9a-f]{16})_[A-Za-z0-9_-]{43}/g;
+
+/**
+ * Text with every whole API key in it cut to its id (`lgr_<id>_[redacted]`). What the
+ * self-audit records of a request (its path, a parameter, the user agent) is kept forever in
+ * an append-only ledger that every `events:read` key can read, so a key a client put in the
+ * wrong place (e.g. `?access_token=`) must never reach it.
+ */
+export function redactApiKeys(text: string): string {
+  return text.includes('lgr_') ? text.replace(KEY_ANYWHERE, 'lgr_$1_[redacted]') : text;
+}
+
 export function isApiKeyId(value: string): boolean {
   return ID_PATTERN.test(value);
 }

@@ -1,6 +1,6 @@
 export { SCOPES, grants, isScope, parseScopes, type Scope } from './scopes.js';
-export { generateApiKey, parseApiKey, hashApiKey, isApiKeyId, type GeneratedApiKey, type PresentedApiKey } from './api-key-format.js';
-export { UnauthenticatedError, ForbiddenError, RateLimitedError, UNKNOWN_SUBJECT, type AccessAttempt } from './access-errors.js';
+export { generateApiKey, parseApiKey, hashApiKey, isApiKeyId, redactApiKeys, type GeneratedApiKey, type PresentedApiKey } from './api-key-format.js';
+export { UnauthenticatedError, ForbiddenError, SelfReviewError, RateLimitedError, UNKNOWN_SUBJECT, type AccessAttempt } from './access-errors.js';
 export { RateLimiter, type RateLimitSettings, type TakeResult } from './token-bucket.js';
 export {
   selfAuditEvent,

@@ -1,6 +1,6 @@
 import type { Anomaly } from '#detection';
 import type { PoolClient, StoredEvent } from '#event-store';
-import type { Projection } from '#projections';
+import { storableJson, type Projection } from '#projections';
 import { ANOMALY_RAISED, ANOMALY_TRIAGED } from './anomaly-events.js';
 
 export interface AnomalyRaised {
@@ -46,9 +46,9 @@ export const anomaliesProjection: Projection<AnomalyChange[]> = {
     for (const change of changes) {
       if (change.kind === 'raised') {
         const a = change.anomaly;
-        await client.query(INSERT, [a.id, a.type, a.severity, a.subject, a.time, a.late, JSON.stringify(a.evidence_event_ids), JSON.stringify(a.facts), JSON.stringify(a.details), change.position]);
+        await client.query(INSERT, [a.id, a.type, a.severity, a.subject, a.time, a.late, storableJson(a.evidence_event_ids), storableJson(a.facts), storableJson(a.details), change.position]);
       } else {
-        await client.query(TRIAGE, [change.anomalyId, change.entry.status, JSON.stringify([change.entry]), change.entry.at]);
+        await client.query(TRIAGE, [change.anomalyId, change.entry.status, storableJson([change.entry]), change.entry.at]);
       }
     }
   },

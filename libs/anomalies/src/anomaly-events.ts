@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Anomaly } from '#detection';
 import type { LedgerEvent } from '#domain';
 
@@ -50,7 +51,9 @@ export function anomalyTriagedEvent(input: TriageInput, anomalySubject: string, 
   const record = { anomaly_id: input.anomalyId, status: input.status, note: input.note, by: input.actor, at: input.at, sequence };
   return {
     schema_version: 'v1',
-    id: `triage:${input.anomalyId}:${sequence}`,
+    // Unique whatever the projection says: `sequence` comes from the triage history as the
+    // projection holds it, which a rebuild in progress or a concurrent triage can repeat.
+    id: `triage:${input.anomalyId}:${randomUUID()}`,
     category: 'activity',
     type: ANOMALY_TRIAGED,
     time: input.at,

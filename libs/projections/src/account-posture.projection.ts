@@ -1,3 +1,4 @@
+import { storableJson } from './projection-runner.js';
 import type { PoolClient, StoredEvent } from '#event-store';
 import { identityFactsOf } from './identity-facts.js';
 import { earliest, isLater, latest, type Stamp } from './ledger-order.js';
@@ -56,7 +57,7 @@ export const accountPostureProjection: Projection<AccountChange[]> = {
       changes.map((c) => c.firstSeen),
       changes.map((c) => c.lastSeen),
       changes.map((c) => (c.passwordPolicy === null ? null : c.passwordPolicy.settings === null ? 'deleted' : 'set')),
-      changes.map((c) => (c.passwordPolicy?.settings ? JSON.stringify(c.passwordPolicy.settings) : null)),
+      changes.map((c) => (c.passwordPolicy?.settings ? storableJson(c.passwordPolicy.settings) : null)),
       changes.map((c) => c.passwordPolicy?.at ?? null),
       changes.map((c) => c.passwordPolicy?.position ?? null),
       changes.map((c) => c.passwordPolicy?.eventId ?? null),

@@ -1,5 +1,5 @@
 export type { Projection } from './projection.js';
-export { ProjectionRunner, rebuildTogether } from './projection-runner.js';
+export { ProjectionRunner, rebuildTogether, storableJson } from './projection-runner.js';
 export { subjectsProjection, evolveSubjects, type SubjectDelta } from './subjects.projection.js';
 export { SubjectsRepository, type SubjectListItem } from './subjects.repository.js';
 export { subjectProfilesProjection, evolveSubjectProfiles, type SubjectProfileChanges } from './subject-profiles.projection.js';

@@ -4,6 +4,8 @@ import { EventQueryRepository } from '#event-store';
 import { createLedgerEventStore, IngestService } from '#ingestion';
 import { generateWorkload } from '#workload';
 import { createTestDatabase, type TestDatabase } from '#test-support';
+import { anomaliesProjection, anomalyTriagedEvent } from '#anomalies';
+import { prepareEvent } from '#event-store';
 import { ProjectionRunner, rebuildTogether } from './projection-runner.js';
 import { accountPostureProjection } from './account-posture.projection.js';
 import { subjectProfilesProjection } from './subject-profiles.projection.js';
@@ -62,5 +64,38 @@ describe('projection runner (real Postgres)', () => {
     const total = Number((await db.pool.query('SELECT next_position FROM ledger_head')).rows[0].next_position);
     expect([...applied.values()]).toEqual(projections.map(() => total));
     expect(await dump()).toEqual(alone);
+  });
+
+  it('keeps following the ledger past text Postgres cannot store (U+0000), storing U+FFFD instead', async () => {
+    const logger = createLogger('silent');
+    const events = new EventQueryRepository(db.pool);
+    const record = {
+      eventVersion: '1.08',
+      eventID: 'nul-group-1',
+      eventTime: '2026-11-20T10:00:00Z',
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'AddUserToGroup',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '198.51.100.7',
+      recipientAccountId: '111122223333',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/admin', accountId: '111122223333', userName: 'admin', principalId: 'AIDAADMIN' },
+      requestParameters: { userName: 'nul-user', groupName: 'ops\u0000team' },
+      responseElements: null,
+    };
+    const ingest = new IngestService(createLedgerEventStore(db.pool));
+    const stored = await ingest.ingest([{ body: Buffer.from(JSON.stringify(record)), headers: {}, kafka: null }], { channel: 'cli', maxMessageBytes: 1 << 22 });
+    expect(stored.appended).toBe(1);
+    // A triage note written before the API refused control characters.
+    const triage = anomalyTriagedEvent({ anomalyId: 'no-such-anomaly', status: 'resolved', note: 'fine\u0000', actor: 'okta:reviewer@example.com', at: '2026-11-20T11:00:00.000Z' }, 'someone', 1);
+    await createLedgerEventStore(db.pool).append({ events: [prepareEvent({ ...triage, origin: { ...triage.origin, system: 'ledger' } })] });
+
+    for (const projection of [subjectProfilesProjection, anomaliesProjection]) {
+      await new ProjectionRunner(db.pool, events, projection, logger, 500).catchUp();
+      const { rows } = await db.pool.query<{ position: number }>('SELECT position FROM ledger_reader_checkpoints WHERE reader = $1', [`projection:${projection.name}`]);
+      const head = Number((await db.pool.query('SELECT next_position FROM ledger_head')).rows[0].next_position);
+      expect(Number(rows[0]!.position), projection.name).toBe(head);
+    }
+    const { rows: groups } = await db.pool.query<{ group_name: string }>("SELECT group_name FROM projection_profile_memberships WHERE member LIKE '%nul-user'");
+    expect(groups.map((g) => g.group_name)).toEqual(['ops\uFFFDteam']);
   });
 });

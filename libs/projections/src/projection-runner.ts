@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { inTransaction, PollingLoop, quoteIdentifier, type EventQueryRepository, type Pool } from '#event-store';
+import { inTransaction, PollingLoop, quoteIdentifier, type EventQueryRepository, type Pool, type PoolClient } from '#event-store';
 import type { Projection } from './projection.js';
 
 const SELECT_CHECKPOINT = 'SELECT position FROM ledger_reader_checkpoints WHERE reader = $1 FOR UPDATE';
@@ -66,7 +66,7 @@ export class ProjectionRunner {
       const applied = rows[0]?.position ?? 0;
       const batch = await this.events.readAfter(applied - 1, this.batchSize);
       if (batch.length === 0) return null;
-      await this.projection.write(client, this.projection.evolve(batch));
+      await this.projection.write(withStorableText(client), this.projection.evolve(batch));
       await client.query(SAVE_CHECKPOINT, [this.reader, batch[batch.length - 1]!.position + 1]);
       return batch.length;
     });
@@ -112,4 +112,31 @@ export async function rebuildTogether(
     ),
   );
   return applied;
+}
+
+/**
+ * The client a projection writes through. Text from the ledger is whatever sources sent,
+ * and Postgres text cannot hold U+0000: one such character in a group name or a triage note
+ * would make the projection fail on that batch forever (the ledger cannot be edited). So
+ * every string parameter has U+0000 replaced by U+FFFD, the replacement character; JSON
+ * parameters must be built with `storableJson`, since jsonb refuses the escape `\u0000` too.
+ */
+function withStorableText(client: PoolClient): PoolClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver);
+      return (text: string, values?: unknown[]) => target.query(text, values?.map(storableValue));
+    },
+  });
+}
+
+function storableValue(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value;
+  if (Array.isArray(value)) return value.map(storableValue);
+  return value;
+}
+
+/** JSON text for a jsonb parameter, with U+0000 in any string replaced by U+FFFD (see withStorableText). */
+export function storableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' && item.includes('\u0000') ? item.replace(/\u0000/g, '\uFFFD') : item));
 }

@@ -1,3 +1,4 @@
+import { storableJson } from './projection-runner.js';
 import type { PoolClient, StoredEvent } from '#event-store';
 import { canonicalIamArn, iamAccountOf, iamNameOf, isIamUserArn, isRoleArn, isRootArn } from './iam-names.js';
 import { identityFactsOf, type AccessKeyStatus, type PolicyHolderType } from './identity-facts.js';
@@ -297,8 +298,8 @@ export const subjectProfilesProjection: Projection<SubjectProfileChanges> = {
         activity.map((d) => d.lastLogin?.mfa ?? null),
         activity.map((d) => d.failedLogins),
         activity.map((d) => d.lastFailedLoginAt),
-        activity.map((d) => JSON.stringify(d.factorTypes)),
-        activity.map((d) => JSON.stringify(d.factorMethods)),
+        activity.map((d) => storableJson(d.factorTypes)),
+        activity.map((d) => storableJson(d.factorMethods)),
       ]);
     }
     if (roleUses.length) {

@@ -8,6 +8,7 @@ import { anomalyTriagedEvent, type AnomalyRecord, TRIAGE_STATUSES } from '#anoma
 import { IdentityRepository } from '#attribution';
 import type { LedgerConfig } from '#config';
 import { InvalidArgumentError, NotFoundError } from '#domain';
+import { SelfReviewError } from '#access';
 import { prepareEvent } from '#event-store';
 import type { LedgerRuntime } from '../ledger-runtime.js';
 import { LEDGER_CONFIG, LEDGER_RUNTIME } from '../tokens.js';
@@ -21,7 +22,18 @@ const isoTime = z
   .refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value), 'must be an ISO-8601 date-time')
   .transform((value) => new Date(value).toISOString());
 
-const triageSchema = z.object({ status: z.enum(TRIAGE_STATUSES), note: z.string().min(1).max(4000) }).strict();
+const triageSchema = z
+  .object({
+    status: z.enum(TRIAGE_STATUSES),
+    // Tabs and line breaks are text; other control characters (U+0000 above all, which
+    // Postgres text cannot hold) are refused here rather than carried into the ledger.
+    note: z
+      .string()
+      .min(1)
+      .max(4000)
+      .refine((note) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(note), 'must not contain control characters other than tab and line breaks'),
+  })
+  .strict();
 
 @ApiTags('anomalies')
 @Controller('v1/anomalies')
@@ -96,6 +108,7 @@ export class AnomaliesController {
   @ApiBody({ type: TriageRequestDto })
   @ApiOkResponse({ type: AnomalyDto })
   @ApiProblem(400, 'Invalid status or note.')
+  @ApiProblem(403, 'The key lacks anomalies:triage, or its owner is the subject of the anomaly (a second person must triage it).')
   @ApiProblem(404, 'No anomaly with this id.')
   async triage(@Param('id') id: string, @Req() request: Request & { caller?: Caller }) {
     const body = await readJsonObject(request, 64 * 1024);
@@ -107,6 +120,8 @@ export class AnomaliesController {
     const anomaly = await this.runtime.anomalies.find(id);
     if (!anomaly) throw new NotFoundError('anomaly', id);
     const actor = request.caller?.subject ?? 'anonymous';
+    const { aliases } = await this.runtime.identities.aliasesOf(actor);
+    if (aliases.includes(anomaly.subject) || actor === anomaly.subject) throw new SelfReviewError(id, anomaly.subject);
     const event = anomalyTriagedEvent(
       { anomalyId: id, status: parsed.data.status, note: parsed.data.note, actor, at: new Date().toISOString() },
       anomaly.subject,

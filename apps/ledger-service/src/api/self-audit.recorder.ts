@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuditTrail, type AccessAttempt, type SelfAuditRecord } from '#access';
+import { AuditTrail, redactApiKeys, type AccessAttempt, type SelfAuditRecord } from '#access';
 import type { LedgerRuntime } from '../ledger-runtime.js';
 import { LEDGER_RUNTIME } from '../tokens.js';
 import type { Caller } from './access.guard.js';
@@ -91,8 +91,10 @@ export class SelfAuditRecorder implements OnApplicationShutdown {
       reason: string | null;
     },
   ): SelfAuditRecord {
-    const path = request.originalUrl || request.url;
-    const param = operation.target ? request.params?.[operation.target.param] : undefined;
+    // Never a whole API key into the ledger, wherever a client put one (see redactApiKeys).
+    const path = redactApiKeys(request.originalUrl || request.url);
+    const rawParam = operation.target ? request.params?.[operation.target.param] : undefined;
+    const param = typeof rawParam === 'string' ? redactApiKeys(rawParam) : rawParam;
     return {
       id: randomUUID(),
       time,
@@ -106,10 +108,14 @@ export class SelfAuditRecorder implements OnApplicationShutdown {
       outcome: call.outcome,
       reason: call.reason,
       sourceIp: request.ip ?? request.socket?.remoteAddress ?? null,
-      userAgent: headerValue(request.headers['user-agent']),
+      userAgent: redactOrNull(headerValue(request.headers['user-agent'])),
       request: { method: request.method, path, status: call.status, requestId: headerValue(request.headers['x-request-id']) ?? randomUUID() },
     };
   }
+}
+
+function redactOrNull(value: string | null): string | null {
+  return value === null ? null : redactApiKeys(value);
 }
 
 function headerValue(value: string | string[] | undefined): string | null {
