@@ -17,16 +17,23 @@ import { formatProfileSummary, newestProfile, summariseProfile, type ProfileSumm
  * topics, consumed one after another by
  *   (a) the raw limit: kafkajs + COPY of the payloads into a bare table (raw-copy-consumer);
  *   (b) the ledger: the compiled service, its whole ingest path;
+ *   (b2) the same service with LEDGER_INGEST_WORKERS=2: ingest in two worker processes;
  *   (c) the peer: Emmett's PostgreSQL event store, one stream per subject;
  * each in a child process on its own scratch database and consumer group.
  */
 
-type Contender = 'raw' | 'ledger' | 'emmett';
-const CONTENDERS: Contender[] = ['raw', 'ledger', 'emmett'];
+type Contender = 'raw' | 'ledger' | 'ledgerWorkers' | 'emmett';
+const CONTENDERS: Contender[] = ['raw', 'ledger', 'ledgerWorkers', 'emmett'];
 const LABELS: Record<Contender, string> = {
   raw: '(a) raw limit: kafkajs + COPY',
   ledger: '(b) ledger: full ingest path',
+  ledgerWorkers: '(b2) ledger, 2 ingest workers',
   emmett: '(c) Emmett PostgreSQL store',
+};
+/** The service's environment per ledger contender: its defaults, or ingest in worker processes. */
+const LEDGER_ENV: Partial<Record<Contender, Record<string, string>>> = {
+  ledger: {},
+  ledgerWorkers: { LEDGER_INGEST_WORKERS: '2' },
 };
 
 interface ContenderRun extends ThroughputMeasurement {
@@ -79,7 +86,8 @@ async function runContender(
   let pool: ReturnType<typeof createPool> | null = null;
   try {
     let measurement: ThroughputMeasurement;
-    if (contender === 'ledger') {
+    const ledgerEnv = LEDGER_ENV[contender];
+    if (ledgerEnv) {
       // The service creates and migrates its database itself, as in production.
       const service = await startLedgerService({
         label: `ledger-${tag}`,
@@ -89,6 +97,7 @@ async function runContender(
         consumerGroup: groupId,
         ingestEnabled: true,
         profileDir,
+        env: ledgerEnv,
       });
       proc = service.process;
       pool = createPool(db.url, 1);
@@ -115,7 +124,7 @@ async function runContender(
     await proc.stop();
     let stored: number;
     let rejected = 0;
-    if (contender === 'ledger') {
+    if (ledgerEnv) {
       const counts = await ledgerCounts(pool!);
       stored = counts.events;
       rejected = counts.rejections;
@@ -168,7 +177,8 @@ async function runIngest(context: ScenarioContext): Promise<ScenarioOutcome> {
         const result = await runContender(context, contender, topics, total, `r${r}`, profile);
         log(
           `  ${fmtNumber(result.eventsPerSecond)} events/s (${fmtNumber(result.measuredMessages)} in ${result.seconds.toFixed(2)} s; ` +
-            `start-up ${result.startupSeconds.toFixed(1)} s; stored ${fmtNumber(result.stored)}, rejected ${result.rejected}; peak RSS ${fmtBytes(result.peakRssBytes)})`,
+            `start-up ${result.startupSeconds.toFixed(1)} s; stored ${fmtNumber(result.stored)}, rejected ${result.rejected}; peak RSS ${fmtBytes(result.peakRssBytes)}` +
+            `${contender === 'ledgerWorkers' ? ' of the primary process, workers not included' : ''})`,
         );
         results.push(result);
       }
@@ -176,7 +186,7 @@ async function runIngest(context: ScenarioContext): Promise<ScenarioOutcome> {
     }
 
     const med = (c: Contender) => median(runs.map((rs) => rs.find((x) => x.contender === c)!.eventsPerSecond));
-    const medians = { raw: med('raw'), ledger: med('ledger'), emmett: med('emmett') };
+    const medians = { raw: med('raw'), ledger: med('ledger'), ledgerWorkers: med('ledgerWorkers'), emmett: med('emmett') };
     const ledgerToRaw = ratio(medians.ledger, medians.raw);
     const ledgerToEmmett = ratio(medians.ledger, medians.emmett);
 
@@ -220,13 +230,26 @@ async function runIngest(context: ScenarioContext): Promise<ScenarioOutcome> {
         emmettVersion,
         raw: perContender('raw'),
         ledger: perContender('ledger'),
+        ledgerWorkers: { ...perContender('ledgerWorkers'), ingestWorkers: 2 },
         emmett: perContender('emmett'),
-        ratios: { ledgerToRaw: round(ledgerToRaw, 3), ledgerToEmmett: round(ledgerToEmmett, 3) },
+        ratios: {
+          ledgerToRaw: round(ledgerToRaw, 3),
+          ledgerToEmmett: round(ledgerToEmmett, 3),
+          ledgerWorkersToRaw: round(ratio(medians.ledgerWorkers, medians.raw), 3),
+          ledgerWorkersToLedger: round(ratio(medians.ledgerWorkers, medians.ledger), 3),
+        },
         profile,
       },
       rows: [
         { scenario: 'ingest', metric: `${LABELS.raw}, events/s`, value: fmtNumber(medians.raw) },
         { scenario: 'ingest', metric: `${LABELS.ledger}, events/s`, value: fmtNumber(medians.ledger), target: '>= 30,000', verdict: verdict(coresOk) },
+        {
+          scenario: 'ingest',
+          metric: `${LABELS.ledgerWorkers}, events/s`,
+          value: fmtNumber(medians.ledgerWorkers),
+          target: '>= 30,000',
+          verdict: verdict(medians.ledgerWorkers === null ? null : medians.ledgerWorkers >= 30_000),
+        },
         { scenario: 'ingest', metric: `${LABELS.emmett}, events/s`, value: fmtNumber(medians.emmett) },
         { scenario: 'ingest', metric: 'b/a (ledger / raw limit)', value: fmtNumber(ledgerToRaw, 2), target: '>= 0.50', verdict: verdict(ledgerToRaw === null ? null : ledgerToRaw >= 0.5) },
         { scenario: 'ingest', metric: 'b/c (ledger / Emmett)', value: fmtNumber(ledgerToEmmett, 2), target: '>= 3.00', verdict: verdict(ledgerToEmmett === null ? null : ledgerToEmmett >= 3) },
@@ -239,7 +262,7 @@ async function runIngest(context: ScenarioContext): Promise<ScenarioOutcome> {
 
 export const ingestScenario: Scenario = {
   name: 'ingest',
-  title: `Ingest throughput: raw limit vs ledger vs Emmett`,
+  title: `Ingest throughput: raw limit vs ledger (in-process, and 2 ingest workers) vs Emmett`,
   run: runIngest,
 };
 

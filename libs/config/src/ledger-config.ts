@@ -30,6 +30,10 @@ const environmentSchema = z.object({
   LEDGER_TOPIC_DLQ: z.string().default(DEFAULT_TOPICS.dlq),
   LEDGER_TOPIC_PARTITIONS: positiveInt(4),
   LEDGER_INGEST_ENABLED: z.enum(['true', 'false']).default('true'),
+  // More than a few dozen consumers cannot help: the input topics rarely have more partitions.
+  LEDGER_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  LEDGER_PROCESS_ROLE: z.enum(['service', 'ingest-worker']).default('service'),
+  LEDGER_READER_POLL_INTERVAL_MS: z.coerce.number().int().positive().optional(),
   LEDGER_MAX_BATCH_EVENTS: positiveInt(2000),
   LEDGER_MAX_MESSAGE_BYTES: positiveInt(4 * 1024 * 1024),
   LEDGER_HTTP_BODY_LIMIT_BYTES: positiveInt(8 * 1024 * 1024),
@@ -46,6 +50,10 @@ const environmentSchema = z.object({
   LEDGER_SIGNING_KEY_FILE: z.string().min(1).default('.run/keys/signing-key.json'),
   LEDGER_VERIFIER_KEYS_FILE: z.string().min(1).default('.run/keys/verifier-keys.json'),
   LEDGER_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
+}).superRefine((env, context) => {
+  if (env.LEDGER_INGEST_WORKERS > 0 && env.LEDGER_INGEST_ENABLED === 'false') {
+    context.addIssue({ code: 'custom', path: ['LEDGER_INGEST_WORKERS'], message: 'must be 0 when LEDGER_INGEST_ENABLED is false (workers only consume Kafka)' });
+  }
 });
 
 export interface LedgerConfig {
@@ -63,7 +71,25 @@ export interface LedgerConfig {
   };
   http: { port: number; host: string; bodyLimitBytes: number; pageLimitMax: number };
   logLevel: string;
-  ingest: { maxBatchEvents: number; maxMessageBytes: number };
+  ingest: {
+    maxBatchEvents: number;
+    maxMessageBytes: number;
+    /**
+     * Worker processes that consume Kafka in the consumer group, started and supervised by the
+     * service; 0: the service process consumes Kafka itself.
+     */
+    workers: number;
+  };
+  /**
+   * `service`: the process started by an operator. `ingest-worker`: set by the service on the
+   * worker processes it starts (LEDGER_INGEST_WORKERS), never by hand.
+   */
+  processRole: 'service' | 'ingest-worker';
+  /**
+   * How often the position-driven readers (projections, detection, anomaly publishing, DLQ
+   * relay) look for new events when nothing woke them; null: each reader's own default.
+   */
+  readers: { pollIntervalMs: number | null };
   database: { poolSize: number };
   access: {
     /** Local experiments only: every caller is admitted as `anonymous` (logged loudly at start). */
@@ -131,7 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       pageLimitMax: e.LEDGER_PAGE_LIMIT_MAX,
     },
     logLevel: e.LOG_LEVEL,
-    ingest: { maxBatchEvents: e.LEDGER_MAX_BATCH_EVENTS, maxMessageBytes: e.LEDGER_MAX_MESSAGE_BYTES },
+    ingest: { maxBatchEvents: e.LEDGER_MAX_BATCH_EVENTS, maxMessageBytes: e.LEDGER_MAX_MESSAGE_BYTES, workers: e.LEDGER_INGEST_WORKERS },
+    processRole: e.LEDGER_PROCESS_ROLE,
+    readers: { pollIntervalMs: e.LEDGER_READER_POLL_INTERVAL_MS ?? null },
     database: { poolSize: e.LEDGER_DB_POOL_SIZE },
     access: {
       authDisabled: e.LEDGER_AUTH_DISABLED === 'true',

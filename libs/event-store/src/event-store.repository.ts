@@ -49,7 +49,7 @@ export interface AppendResult {
  */
 export class EventStoreRepository {
   private readonly knownPartitions = new Set<string>();
-  private readonly appendListeners: Array<() => void> = [];
+  private readonly appendListeners: Array<(head: number) => void> = [];
 
   constructor(
     private readonly pool: Pool,
@@ -58,20 +58,28 @@ export class EventStoreRepository {
 
   async append(request: AppendRequest): Promise<AppendResult> {
     const created = new Set<string>();
-    const result = await inTransaction(this.pool, (client) => this.appendWith(client, request, created));
+    const { result, head } = await inTransaction(this.pool, (client) => this.appendWith(client, request, created));
     // Only a committed partition is known to exist: one created by a transaction that
     // rolled back is gone again, and must be created by the next append that needs it.
     for (const month of created) this.knownPartitions.add(month);
-    if (result.appended > 0 || result.rejected > 0) for (const listener of this.appendListeners) listener();
+    if (result.appended > 0 || result.rejected > 0) for (const listener of this.appendListeners) listener(head);
     return result;
   }
 
-  /** Called after every committed append that stored something: wakes this process's readers. */
-  onAppended(listener: () => void): void {
+  /**
+   * Called after every committed append that stored something, with the head it left (the
+   * next position): wakes this process's readers. Other processes learn of it through the
+   * `ledger_appended` notification (AppendNotificationListener).
+   */
+  onAppended(listener: (head: number) => void): void {
     this.appendListeners.push(listener);
   }
 
-  private async appendWith(client: PoolClient, request: AppendRequest, createdPartitions: Set<string>): Promise<AppendResult> {
+  private async appendWith(
+    client: PoolClient,
+    request: AppendRequest,
+    createdPartitions: Set<string>,
+  ): Promise<{ result: AppendResult; head: number }> {
     const result: AppendResult = { appended: 0, duplicates: 0, idCollisions: 0, rejected: 0, placements: [] };
 
     // Taking the head row lock serializes appends until commit: see migration 0001.
@@ -137,7 +145,13 @@ export class EventStoreRepository {
     }
     result.duplicates = duplicates.length;
     result.rejected = rejections.length;
-    return result;
+    if (result.appended > 0 || result.rejected > 0) {
+      // One notification per transaction, sent by Postgres only if it commits; the payload is
+      // the head it leaves (a rejection-only append leaves it where it was: the DLQ relay still
+      // has work).
+      await client.query(sql.NOTIFY_APPENDED, [String(nextPosition)]);
+    }
+    return { result, head: nextPosition };
   }
 
   /** Stores the events that are new, counts the ones already stored, and returns the new ones with their positions. */

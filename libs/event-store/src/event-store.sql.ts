@@ -49,3 +49,11 @@ export const SELECT_OFFSET = `
 export const SAVE_READER_CHECKPOINT = `
   INSERT INTO ledger_reader_checkpoints (reader, position) VALUES ($1, $2)
   ON CONFLICT (reader) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`;
+
+// Every append that stored something tells listeners in other processes (e.g. the service's
+// readers while ingest workers append): delivered at commit, never for a rolled-back append.
+export const APPENDED_CHANNEL = 'ledger_appended';
+
+export const NOTIFY_APPENDED = `SELECT pg_notify('${APPENDED_CHANNEL}', $1)`;
+
+export const LISTEN_APPENDED = `LISTEN ${APPENDED_CHANNEL}`;

@@ -34,3 +34,4 @@ export {
   type StoredEventColumns,
 } from './merkle-log.repository.js';
 export { PollingLoop } from './polling-loop.js';
+export { AppendNotificationListener, type AppendNotificationHandlers } from './append-notification.listener.js';

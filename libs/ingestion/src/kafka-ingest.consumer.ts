@@ -35,6 +35,8 @@ export class KafkaIngestConsumer {
 
   async start(): Promise<void> {
     await this.alignGroupOffsetsWithStore();
+    // Asked to stop while aligning (an ingest worker told to stop as it starts): never join.
+    if (this.stopping) return;
     const consumer = this.kafka.consumer({
       groupId: this.settings.groupId,
       sessionTimeout: this.settings.sessionTimeoutMs,
@@ -58,9 +60,15 @@ export class KafkaIngestConsumer {
     this.logger.info({ topics: this.settings.topics, groupId: this.settings.groupId }, 'ingest consumer started');
   }
 
+  /**
+   * Finishes the chunk being appended (the batch loop checks `stopping` between chunks and
+   * kafkajs waits for the running eachBatch), leaves the group so that the partitions move
+   * to the other members at once instead of after the session timeout, and disconnects.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
+    if (this.consumer) this.logger.info({ batches: this.batches }, 'ingest consumer stopped');
     this.consumer = null;
   }
 

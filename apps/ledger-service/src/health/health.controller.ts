@@ -19,7 +19,7 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Postgres and Kafka are reachable.' })
+  @ApiOperation({ summary: 'Postgres and Kafka are reachable, and every configured ingest worker (LEDGER_INGEST_WORKERS) is consuming.' })
   @ApiOkResponse({ type: HealthDto })
   @ApiServiceUnavailableResponse({ type: HealthDto })
   async ready(@Res({ passthrough: true }) response: Response) {
@@ -30,8 +30,13 @@ export class HealthController {
       ),
       kafkaReachable(this.runtime.kafka).then((ok) => (ok ? 'ok' : 'no broker answered')),
     ]);
-    const healthy = postgres === 'ok' && kafka === 'ok';
+    const checks: Record<string, string> = { postgres, kafka };
+    // A worker that died is restarted, but until it consumes again its share of the
+    // partitions waits for the group to rebalance: the instance is degraded, not ready.
+    const workers = this.runtime.ingestWorkersStatus();
+    if (workers) checks.ingest_workers = workers.ready === workers.configured ? 'ok' : `${workers.ready} of ${workers.configured} ready`;
+    const healthy = Object.values(checks).every((check) => check === 'ok');
     response.status(healthy ? 200 : 503);
-    return { status: healthy ? 'ok' : 'unavailable', checks: { postgres, kafka } };
+    return { status: healthy ? 'ok' : 'unavailable', checks };
   }
 }

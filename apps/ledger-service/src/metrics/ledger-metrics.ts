@@ -1,6 +1,17 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Pool } from '#event-store';
 import type { IngestObserver } from '#ingestion';
+import type { IngestWorkersStatus } from '../workers/ingest-worker-supervisor.js';
+import type { MetricsJson } from '../workers/worker-messages.js';
+
+export interface LedgerMetricsOptions {
+  /**
+   * The ledger's size and the readers' lag, read from the database on each scrape. Only the
+   * service's primary reports them: an ingest worker's registry is merged into the primary's
+   * by summing, which would count the same head once per process.
+   */
+  storeGauges: boolean;
+}
 
 const HEAD = 'SELECT next_position FROM ledger_head';
 const READERS = 'SELECT reader, position FROM ledger_reader_checkpoints';
@@ -23,8 +34,18 @@ export class LedgerMetrics implements IngestObserver {
     registers: [this.registry],
   });
 
-  constructor(pool: Pool) {
+  private readonly workerRestarts = new Counter({
+    name: 'ledger_ingest_worker_restarts_total',
+    help: 'Ingest worker processes started again after one exited',
+    registers: [this.registry],
+  });
+
+  constructor(pool: Pool, options: LedgerMetricsOptions = { storeGauges: true }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'ledger_process_' });
+    if (options.storeGauges) this.registerStoreGauges(pool);
+  }
+
+  private registerStoreGauges(pool: Pool): void {
     new Gauge({
       name: 'ledger_head_position',
       help: 'Events in the ledger (the next position to be assigned)',
@@ -49,6 +70,37 @@ export class LedgerMetrics implements IngestObserver {
         }
       },
     });
+  }
+
+  /** Reports the service's ingest workers (LEDGER_INGEST_WORKERS) on each scrape. */
+  trackIngestWorkers(status: () => IngestWorkersStatus): void {
+    new Gauge({
+      name: 'ledger_ingest_workers',
+      help: 'Ingest worker processes: configured, and ready (consuming in the group)',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const now = status();
+        this.set({ state: 'configured' }, now.configured);
+        this.set({ state: 'ready' }, now.ready);
+      },
+    });
+  }
+
+  workerRestarted(): void {
+    this.workerRestarts.inc();
+  }
+
+  /**
+   * The Prometheus exposition of this process merged with its ingest workers' registries:
+   * counters and histograms summed across processes (so `ledger_events_appended_total` is the
+   * service's total), process metrics merged by prom-client's per-metric rules. A worker
+   * that is restarted starts its counters from zero, which Prometheus reads as a counter reset.
+   */
+  async exposition(workers: MetricsJson[] = []): Promise<{ contentType: string; text: string }> {
+    if (workers.length === 0) return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    const merged = AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...workers]);
+    return { contentType: merged.contentType, text: await merged.metrics() };
   }
 
   ingested(channel: string, outcome: { appended: number; duplicates: number; rejections: Array<{ reason: string }> }, seconds: number): void {

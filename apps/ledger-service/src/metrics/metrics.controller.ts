@@ -10,11 +10,11 @@ export class MetricsController {
   constructor(@Inject(LEDGER_RUNTIME) private readonly runtime: LedgerRuntime) {}
 
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics: ingest counters and latency, ledger size, reader lag, process.' })
+  @ApiOperation({ summary: 'Prometheus metrics: ingest counters and latency, ledger size, reader lag, process; with ingest workers, summed over the service and its workers.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } })
   async metrics(@Res() response: Response): Promise<void> {
-    const registry = this.runtime.metrics.registry;
-    response.type(registry.contentType).send(await registry.metrics());
+    const { contentType, text } = await this.runtime.metricsExposition();
+    response.type(contentType).send(text);
   }
 }
