@@ -245,6 +245,14 @@ describe('tampering is detected by the API and the CLI', () => {
     expect(v.cli.findings[0]).toMatchObject({ kind: 'modified', position: 250, evidence: 'signed_log' });
   });
 
+  it('a file that is not a signed checkpoint is an input error (exit 1), not a tampering verdict (exit 3)', async () => {
+    const garbage = join(keys.dir, 'not-a-checkpoint.txt');
+    writeFileSync(garbage, 'garbage\n');
+    const run = await runCli(['verify', '--json', '--checkpoint', garbage], { DATABASE_URL: withDatabase(serverUrl, template), LEDGER_LOG_ORIGIN: ORIGIN });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { message: expect.stringContaining('not a signed checkpoint note') } });
+  });
+
   it('the CLI trusts only the keys it is given', async () => {
     const stranger = generateSigningKey(ORIGIN).vkey;
     const v = await verdicts(async () => undefined, ['--public-key', stranger]);

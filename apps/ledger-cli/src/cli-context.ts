@@ -15,7 +15,7 @@ export function createCliContext(options: { json?: boolean; verbose?: boolean })
   const config = loadConfig();
   const json = Boolean(options.json);
   // Logs go to stderr so that `--json` output on stdout stays one parseable object.
-  const logger = createLogger(options.verbose ? 'debug' : 'error', 'ledger-cli');
+  const logger = createLogger(options.verbose ? 'debug' : 'error', 'ledger-cli', 'stderr');
   return { config, logger, json, interactive: !json && Boolean(process.stderr.isTTY) };
 }
 

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '#domain';
 import { createPool, ensureDatabase, MerkleLogRepository, migrate, type Pool } from '#event-store';
 import {
   LedgerIntegrity,
+  parseNote,
   parseVerifierKeys,
   publishCheckpoint,
   SigningKeyFiles,
@@ -112,12 +113,26 @@ function readPublicKeys(value: string): KeyWindow[] {
 /** A signed checkpoint kept from earlier: the note itself, or the JSON of GET /v1/integrity/checkpoints/... */
 function readHeldCheckpoint(file: string): string {
   const text = readFileSync(file, 'utf8');
+  let note = text;
   if (text.trimStart().startsWith('{')) {
-    const note = (JSON.parse(text) as { checkpoint?: unknown }).checkpoint;
-    if (typeof note !== 'string') throw new InvalidArgumentError('checkpoint', `${file}: expected the JSON of a checkpoint, with its signed note in "checkpoint"`);
-    return note;
+    let held: unknown;
+    try {
+      held = (JSON.parse(text) as { checkpoint?: unknown }).checkpoint;
+    } catch (error) {
+      throw new InvalidArgumentError('checkpoint', `${file}: not JSON: ${(error as Error).message}`);
+    }
+    if (typeof held !== 'string') throw new InvalidArgumentError('checkpoint', `${file}: expected the JSON of a checkpoint, with its signed note in "checkpoint"`);
+    note = held;
   }
-  return text;
+  // A file that is not a signed note at all is a mistake in the command, not evidence about
+  // the ledger: it must not be reported as tampering (exit 3). A note that parses but whose
+  // signature or content does not verify is still judged against the ledger.
+  try {
+    parseNote(note);
+  } catch (error) {
+    throw new InvalidArgumentError('checkpoint', `${file}: not a signed checkpoint note: ${(error as Error).message}`);
+  }
+  return note;
 }
 
 export function describeReport(report: VerificationReport): string {

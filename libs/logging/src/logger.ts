@@ -1,9 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
 
-/** Structured JSON logging (pino) for every process role; one line per record on stdout. */
-export function createLogger(level: string, name = 'ledger'): Logger {
-  return pino({ name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime });
+/**
+ * Structured JSON logging (pino) for every process role; one line per record on stdout, or
+ * on stderr for the CLI, whose stdout carries its result (`--json` prints one object there).
+ */
+export function createLogger(level: string, name = 'ledger', stream: 'stdout' | 'stderr' = 'stdout'): Logger {
+  const options = { name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime };
+  return stream === 'stderr' ? pino(options, pino.destination(2)) : pino(options);
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages share the same JSON stream. */
