@@ -88,6 +88,11 @@ export interface RootSession {
   decided: boolean;
   /** Some of its events arrived behind the watermark. */
   late: boolean;
+  /**
+   * What the last `root_session_unwitnessed` decision saw, when root events of the session
+   * reached the ledger after it (absent in snapshots taken before this field existed).
+   */
+  decidedAs?: { start: number; last: number; events: number } | null;
 }
 
 export interface WitnessRecord {

@@ -1,6 +1,6 @@
 import { TIME } from '../detection-config.js';
 import { draft, takeThrottle, type EventContext } from '../engine/detection-context.js';
-import { actionName, claimContradicted, hostOf, isLinux, isLogin, linuxAccount } from '../event-facts.js';
+import { actionName, claimContradicted, hostOf, isLinux, isLogin, linuxAccount, type DetectableEvent } from '../event-facts.js';
 import { formatDuration, isoDay } from '../facts-format.js';
 
 /**
@@ -103,6 +103,25 @@ export function sessionNameContradicts(claim: string, subject: string): boolean 
   return !(at > 0 && names.has(c.slice(0, at)));
 }
 
+const AWS_SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/i;
+// roles that only AWS services assume: `role/service-role/...` (created for a service's
+// execution role) and `role/aws-service-role/...` (service-linked roles)
+const SERVICE_ROLE_PATH = /:role\/(aws-)?service-role\//;
+
+/**
+ * Whether a role session's credentials were issued to an AWS service rather than to a
+ * person: the credential chain leads to a service principal (the AssumeRole was made by
+ * `lambda.amazonaws.com`, `userIdentity.type` `AWSService`), or the role lives on a
+ * service-role path. A call that a service forwards (`invokedBy` on the call itself, e.g.
+ * CloudFormation acting with a person's session) does not count: the session is still the
+ * person's.
+ */
+export function issuedToAwsService(event: DetectableEvent): boolean {
+  const a = event.actor;
+  if (a.kind === 'service' || AWS_SERVICE_PRINCIPAL.test(a.subject) || AWS_SERVICE_PRINCIPAL.test(a.principal)) return true;
+  return SERVICE_ROLE_PATH.test(a.via ?? '') || SERVICE_ROLE_PATH.test(a.principal);
+}
+
 /** DESIGN 5.1: a claimed session name that contradicts the source identity or credential chain. */
 function sessionNameMismatch(ctx: EventContext): void {
   const e = ctx.event;
@@ -112,6 +131,9 @@ function sessionNameMismatch(ctx: EventContext): void {
   // end user by design, so it differing from the issuing user is the normal case
   const roleSession = (e.actor.via ?? '').includes(':role/') || e.actor.principal.includes(':assumed-role/');
   if (!roleSession) return;
+  // an AWS service (Lambda, ECS, Glue...) names the session after the function or task it
+  // runs: the name claims nobody, whoever the credential chain leads to
+  if (issuedToAwsService(e)) return;
   const verified = e.actor.attribution === 'source_identity' || e.actor.attribution === 'credential_chain';
   if (!claimContradicted(e) && !(verified && sessionNameContradicts(claim, e.actor.subject))) return;
   if (!takeThrottle(ctx.subject, `session-claim:${claim}:${e.actor.via ?? ''}`, ctx.t, 12 * TIME.HOUR)) return;

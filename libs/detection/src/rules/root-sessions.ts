@@ -14,6 +14,13 @@ import { formatDuration, isoMinute } from '../facts-format.js';
  * witness came can only be known once that window has passed, so the decision is taken when
  * the watermark passes `last + max(gap, window)`; an unwitnessed session then raises
  * `root_session_unwitnessed` with the session's events as evidence.
+ *
+ * Ledger order is not event-time order: each event category travels on its own Kafka topic
+ * and partitions are consumed independently, so a session's sign-in or read-only calls can
+ * reach the ledger long after a later call from the same session, even after the session
+ * was decided. Such an event still joins its session; when it moves the session's start or
+ * end, the decision is taken again over the whole session (a second, complete
+ * `root_session_unwitnessed` that names what the earlier one saw; anomalies are append-only).
  */
 const MAX_SESSION_EVIDENCE = 200;
 /** Decided sessions are kept this long past their deadline so that late root events join them. */
@@ -46,11 +53,18 @@ function joinSession(ctx: EventContext): void {
   const subject = e.actor.subject;
   let session = state.rootSessions.find((s) => s.subject === subject && t >= s.start - gap && t <= s.last + gap);
   if (session !== undefined) {
+    if (session.eventIds.includes(e.id)) return; // delivered twice: the same event
+    const widens = t < session.start || t > session.last;
     session.start = Math.min(session.start, t);
     session.last = Math.max(session.last, t);
     session.events++;
     if (session.eventIds.length < MAX_SESSION_EVIDENCE) session.eventIds.push(e.id);
     if (ctx.late) session.late = true;
+    // decided unwitnessed before this event arrived: the window moved, so decide it again
+    if (session.decided && session.witnessIds.length === 0 && widens) {
+      session.decided = false;
+      for (const w of state.witnesses) if (witnesses(w, session, env)) session.witnessIds.push(w.id);
+    }
     return;
   }
   session = { id: `root-session:${subject}:${e.id}`, subject, start: t, last: t, eventIds: [e.id], events: 1, via: e.actor.via, witnessIds: [], decided: false, late: ctx.late };
@@ -63,7 +77,7 @@ function joinSession(ctx: EventContext): void {
     delegated
       ? `the root user acted through ${e.actor.via} (${e.action}): still root use, attributed to the account's root`
       : `the account's root user was used directly (${e.action}), not a person's own identity`,
-    previous === null ? 'no earlier root use in the ledger' : `previous root activity: ${isoMinute(previous)} (${formatDuration(t - previous)} earlier)`,
+    previousRootUse(previous, t),
     `root session ${session.id}: a second person should record an accountability.witness event for it`,
   ];
   ctx.drafts.push({
@@ -77,6 +91,20 @@ function joinSession(ctx: EventContext): void {
     late: ctx.late,
     raisedBy: e.id,
   });
+}
+
+/**
+ * What is known of earlier root use when this event opens a session. Only what has reached
+ * the ledger: an earlier event of the same session may still be delivered late.
+ */
+function previousRootUse(previous: number | null, t: number): string {
+  if (previous === null) return 'first root activity to reach the ledger for this root user';
+  if (previous > t) return `root activity at ${isoMinute(previous)} had already reached the ledger: this event was delivered late`;
+  return `previous root activity: ${isoMinute(previous)} (${formatDuration(t - previous)} earlier)`;
+}
+
+function eventCount(n: number): string {
+  return `${n} event${n === 1 ? '' : 's'}`;
 }
 
 function witnesses(w: { t: number; names: string; witness: string }, s: RootSession, env: DetectionEnvironment): boolean {
@@ -106,17 +134,31 @@ export function decideRootSessions(state: DetectionState, env: DetectionEnvironm
     if (s.decided || deadline(s, env) > watermark) continue;
     s.decided = true;
     if (s.witnessIds.length > 0) continue;
+    const earlier = s.decidedAs ?? null;
+    const facts = [
+      `root session from ${isoMinute(s.start)} to ${isoMinute(s.last)} (${eventCount(s.events)}) had no witness`,
+      `no accountability.witness event from a second person named it between ${formatDuration(window)} before its start and ${formatDuration(window)} after its last action`,
+    ];
+    if (earlier !== null) {
+      facts.push(`decided again: root events of the session reached the ledger after it was decided on ${eventCount(earlier.events)} from ${isoMinute(earlier.start)} to ${isoMinute(earlier.last)}`);
+    }
+    s.decidedAs = { start: s.start, last: s.last, events: s.events };
     out.push({
       type: 'root_session_unwitnessed',
       severity: s.via !== null ? 'medium' : 'high',
       subject: s.subject,
       time: s.start,
-      evidence: s.eventIds,
-      facts: [
-        `root session from ${isoMinute(s.start)} to ${isoMinute(s.last)} (${s.events} event${s.events === 1 ? '' : 's'}) had no witness`,
-        `no accountability.witness event from a second person named it between ${formatDuration(window)} before its start and ${formatDuration(window)} after its last action`,
-      ],
-      details: { session_id: s.id, start: new Date(s.start).toISOString(), last: new Date(s.last).toISOString(), events: s.events, window_ms: window },
+      // a copy: later events of the session must not change an anomaly already raised
+      evidence: [...s.eventIds],
+      facts,
+      details: {
+        session_id: s.id,
+        start: new Date(s.start).toISOString(),
+        last: new Date(s.last).toISOString(),
+        events: s.events,
+        window_ms: window,
+        ...(earlier === null ? {} : { supersedes: { start: new Date(earlier.start).toISOString(), last: new Date(earlier.last).toISOString(), events: earlier.events } }),
+      },
       late: s.late,
       raisedBy,
     });

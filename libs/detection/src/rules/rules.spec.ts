@@ -146,6 +146,27 @@ describe('role_session_name_mismatch (trap 1)', () => {
   it('raises once per session name, not for every call of the session', () => {
     expect(raised([roleCall('alice', 'source_identity', 'bob.smith', 'a'), roleCall('alice', 'source_identity', 'bob.smith', 'b')], 'role_session_name_mismatch')).toHaveLength(1);
   });
+  it('does not raise for sessions an AWS service names after its function or task', () => {
+    // a Lambda function's calls, attributed through the chain to the AssumeRole that
+    // lambda.amazonaws.com made (userIdentity.type AWSService)
+    const lambdaRole = 'arn:aws:iam::111122223333:role/service-role/orders-processor-role';
+    const lambdaCall = event({ id: 'l', time: T, subject: 'lambda.amazonaws.com', kind: 'service', attribution: 'credential_chain', sessionName: 'orders-processor', via: lambdaRole });
+    expect(types([lambdaCall])).toEqual([]);
+    (lambdaCall.actor as { claim_contradicted?: boolean }).claim_contradicted = true;
+    expect(types([lambdaCall])).toEqual([]);
+    // an ECS task role (no service-role path): the chain leads to the service principal
+    const ecsCall = event({ id: 'e', time: T, subject: 'ecs-tasks.amazonaws.com', kind: 'unknown', attribution: 'credential_chain', sessionName: 'web-api', via: 'arn:aws:iam::111122223333:role/web-api-task' });
+    expect(types([ecsCall])).toEqual([]);
+    // a service-role path on its own: only AWS services assume such roles
+    expect(types([event({ id: 'g', time: T, subject: ALICE, attribution: 'credential_chain', sessionName: 'nightly-etl', via: 'arn:aws:iam::111122223333:role/service-role/AWSGlueServiceRole-etl' })])).toEqual([]);
+  });
+  it('still raises for a person whose session claims someone else, even when a service forwards the call', () => {
+    const person = event({ id: 'p', time: T, subject: ALICE, attribution: 'credential_chain', sessionName: 'bob.smith', via: 'arn:aws:iam::111122223333:role/deploy' });
+    expect(types([person])).toEqual(['role_session_name_mismatch']);
+    // CloudFormation acting with alice's session (invokedBy on the call) does not make it a service's session
+    const forwarded = event({ id: 'cf', time: T, subject: ALICE, attribution: 'credential_chain', sessionName: 'orders-processor', via: 'arn:aws:iam::111122223333:role/deploy', service: 'cloudformation.amazonaws.com' });
+    expect(raised([forwarded], 'role_session_name_mismatch').map((a) => a.details.claim)).toEqual(['orders-processor']);
+  });
 });
 
 describe('dormant_account_used', () => {
