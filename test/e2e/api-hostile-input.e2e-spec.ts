@@ -133,6 +133,26 @@ describe('hostile values in every documented parameter', () => {
     expect(await unknown.json()).toMatchObject({ code: 'invalid_argument', field: 'subject[$ne]' });
   });
 
+  it('refuses a date that is not in the calendar and a range that ends before it starts, naming the field', async () => {
+    const rolled = await t.api('/v1/events?from=2026-02-30T00:00:00Z');
+    expect(rolled.status).toBe(400);
+    expect(await rolled.json()).toMatchObject({ code: 'invalid_argument', field: 'from' });
+    const backwards = await t.api('/v1/events?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z');
+    expect(backwards.status).toBe(400);
+    expect(await backwards.json()).toMatchObject({ code: 'invalid_argument', field: 'from' });
+    const anomalies = await t.api('/v1/anomalies?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z');
+    expect(anomalies.status).toBe(400);
+    expect((await t.api('/v1/events?from=2024-02-29T00:00:00Z&to=2024-03-01T00:00:00Z')).status).toBe(200);
+  });
+
+  it('finds an IPv4 source searched in its IPv4-mapped IPv6 form, as sources store it folded', async () => {
+    const ip = first!.record.sourceIPAddress as string;
+    const plain = (await (await t.api(`/v1/events?source_ip=${ip}`)).json()) as { items: Json[] };
+    expect(plain.items.length).toBeGreaterThan(0);
+    const mapped = (await (await t.api(`/v1/events?source_ip=${encodeURIComponent(`::ffff:${ip}`)}`)).json()) as { items: Json[] };
+    expect(mapped.items.map((e) => e.id)).toEqual(plain.items.map((e) => e.id));
+  });
+
   it('answers 413 to a body over the limit and 404 to an unknown subject', async () => {
     const big = await t.api('/v1/events', { method: 'POST', body: `{"Records":[{"pad":"${'x'.repeat(70_000)}"}]}` });
     expect(big.status).toBe(413);

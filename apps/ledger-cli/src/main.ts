@@ -6,7 +6,7 @@ import { checkpointCommand, rotateSigningKeyCommand, showSigningKeyCommand, veri
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './keys.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { publishCommand } from './publish.command.js';
-import { rebuildCommand } from './rebuild.command.js';
+import { PROJECTION_NAMES, rebuildCommand } from './rebuild.command.js';
 import { evaluateCommand } from './evaluate.command.js';
 
 // `npx ledger <command>`: the operator's and auditor's tool. Every command takes --json
@@ -70,8 +70,8 @@ keys
 
 program
   .command('rebuild')
-  .description('empty a projection (or all of them) and replay the ledger into it from position 0')
-  .argument('[name]', 'projection name (default: all)')
+  .description('empty a projection (or all of them) and replay the ledger into it from position 0, all in one pass')
+  .argument('[name]', `projection name: ${PROJECTION_NAMES.join(', ')} (default: all)`)
   .action((name: string | undefined) => run((context) => rebuildCommand(context, name))());
 
 const positiveInteger = (value: string) => {

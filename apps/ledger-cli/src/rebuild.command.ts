@@ -5,6 +5,9 @@ import { InvalidArgumentError } from '#domain';
 import { printResult, type CliContext } from './cli-context.js';
 import { createProgress } from './progress.js';
 
+/** The projections `ledger rebuild` knows, by name. */
+export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);
+
 /**
  * `ledger rebuild [name]`: empties projections and replays the ledger into them from position
  * 0, all of them in one pass over the ledger.

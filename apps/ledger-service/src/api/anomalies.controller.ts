@@ -14,13 +14,9 @@ import type { LedgerRuntime } from '../ledger-runtime.js';
 import { LEDGER_CONFIG, LEDGER_RUNTIME } from '../tokens.js';
 import { RequiresScope, SelfAudit, type Caller } from './access.guard.js';
 import { ApiProblem } from './api-docs.decorators.js';
-import { parseQuery } from './query-parameters.js';
+import { isoTime, parseQuery } from './query-parameters.js';
 import { readJsonObject } from './request-body.js';
 
-const isoTime = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value), 'must be an ISO-8601 date-time')
-  .transform((value) => new Date(value).toISOString());
 
 const triageSchema = z
   .object({

@@ -6,10 +6,23 @@ import type { PageCursor } from '#event-store';
  * Query-string validation: every parameter is checked here, and a bad one is reported by
  * name (400 with `field`), before anything reaches a repository.
  */
-const isoTime = z
+export const isoTime = z
   .string()
   .refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value), 'must be an ISO-8601 date-time')
+  .refine(isCalendarDate, 'is not a date in the calendar')
   .transform((value) => new Date(value).toISOString());
+
+/** JavaScript rolls 2026-02-30 over to March 2; a search must not quietly move its bounds. */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** Stored addresses are canonical (DESIGN 4: `::ffff:a.b.c.d` folded to IPv4); so is a searched one. */
+const ipAddress = z
+  .union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' })
+  .transform((value) => value.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1'));
 
 // U+0000 cannot be stored or compared in Postgres text: refused here rather than failing there.
 const text = z.string().min(1).max(2048).refine((value) => !value.includes('\u0000'), 'must not contain U+0000');
@@ -23,7 +36,7 @@ export function eventFilterSchema(maxLimit: number) {
       category: z.enum(['identity', 'authentication', 'authorization', 'activity']).optional(),
       outcome: z.enum(['success', 'failure', 'unknown']).optional(),
       target: text.optional(),
-      source_ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+      source_ip: ipAddress.optional(),
       from: isoTime.optional(),
       to: isoTime.optional(),
       limit: z.coerce.number().int().min(1).max(maxLimit).default(Math.min(100, maxLimit)),
@@ -36,7 +49,14 @@ export type EventFilterQuery = z.infer<ReturnType<typeof eventFilterSchema>>;
 
 export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const parsed = schema.safeParse(normalizeQuery(query));
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const range = parsed.data as { from?: unknown; to?: unknown };
+    // `from` is inclusive and `to` exclusive: a range that ends before it starts is a mistake, not an empty answer.
+    if (typeof range.from === 'string' && typeof range.to === 'string' && range.from > range.to) {
+      throw new InvalidArgumentError('from', 'from: must not be later than to');
+    }
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0]!;
   const field = issue.code === 'unrecognized_keys' ? issue.keys.join(',') : issue.path.join('.') || 'query';
   const message = issue.code === 'unrecognized_keys' ? `unknown parameter(s): ${issue.keys.join(', ')}` : `${field}: ${issue.message}`;
