@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '#logging';
 import { createKafka, createProducer, ensureTopics } from '#messaging';
-import { createTestDatabase, stratusRecords, type TestDatabase } from '#test-support';
+import { createTestDatabase, ledgerTopicEnvironment, stratusRecords, type TestDatabase } from '#test-support';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICE = resolve(ROOT, 'dist/apps/ledger-service/src/main.js');
@@ -42,14 +42,8 @@ describe('ingest worker killed with SIGKILL mid-stream', () => {
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
-        LEDGER_CONSUMER_GROUP: `${prefix}.ingest`,
-        LEDGER_TOPIC_IDENTITY: `${prefix}.identity`,
-        LEDGER_TOPIC_AUTHENTICATION: `${prefix}.authentication`,
-        LEDGER_TOPIC_AUTHORIZATION: `${prefix}.authorization`,
+        ...ledgerTopicEnvironment(prefix, 3),
         LEDGER_TOPIC_ACTIVITY: topic,
-        LEDGER_TOPIC_ANOMALIES: `${prefix}.anomalies`,
-        LEDGER_TOPIC_DLQ: `${prefix}.dlq`,
-        LEDGER_TOPIC_PARTITIONS: '3',
         LEDGER_MAX_BATCH_EVENTS: '300',
         // A killed worker's partitions are handed on after this long; the broker's minimum.
         LEDGER_KAFKA_SESSION_TIMEOUT_MS: '6000',

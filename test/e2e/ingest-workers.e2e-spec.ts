@@ -15,7 +15,7 @@ import { PROJECTIONS } from '#service';
 import { streamWorkloadJson } from '#workload';
 import { publishMessages } from '../../apps/ledger-cli/src/publish.command.js';
 import { waitUntilConsumed } from '../../apps/ledger-cli/src/wait-for-ingest.js';
-import { createTestDatabase, eventually, inputTopics, testKeyFiles, type TestDatabase } from '#test-support';
+import { createTestDatabase, eventually, inputTopics, ledgerTopicEnvironment, testKeyFiles, type TestDatabase } from '#test-support';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICE = resolve(ROOT, 'dist/apps/ledger-service/src/main.js');
@@ -79,14 +79,7 @@ describe('ingest in two worker processes', () => {
       LOG_LEVEL: 'info',
       LEDGER_INGEST_WORKERS: '2',
       LEDGER_READER_POLL_INTERVAL_MS: '600000',
-      LEDGER_CONSUMER_GROUP: `${prefix}.ingest`,
-      LEDGER_TOPIC_IDENTITY: `${prefix}.identity`,
-      LEDGER_TOPIC_AUTHENTICATION: `${prefix}.authentication`,
-      LEDGER_TOPIC_AUTHORIZATION: `${prefix}.authorization`,
-      LEDGER_TOPIC_ACTIVITY: `${prefix}.activity`,
-      LEDGER_TOPIC_ANOMALIES: `${prefix}.anomalies`,
-      LEDGER_TOPIC_DLQ: `${prefix}.dlq`,
-      LEDGER_TOPIC_PARTITIONS: '4',
+      ...ledgerTopicEnvironment(prefix, 4),
       LEDGER_MAX_BATCH_EVENTS: '200',
       // A killed worker's partitions move on after this long: the broker's minimum.
       LEDGER_KAFKA_SESSION_TIMEOUT_MS: '6000',

@@ -32,6 +32,24 @@ export const TEST_KEY_OWNER = 'local:e2e-operator';
  * A running ledger (API on a free port, ingest consumer, DLQ relay) on its own database and
  * its own Kafka topics and consumer group, so test files never see each other's data.
  */
+
+/**
+ * The service's consumer group and topics under one prefix, as environment variables: each
+ * test ledger (or spawned service) gets its own, so tests never read each other's records.
+ */
+export function ledgerTopicEnvironment(prefix: string, partitions: number): Record<string, string> {
+  return {
+    LEDGER_CONSUMER_GROUP: `${prefix}.ingest`,
+    LEDGER_TOPIC_IDENTITY: `${prefix}.identity`,
+    LEDGER_TOPIC_AUTHENTICATION: `${prefix}.authentication`,
+    LEDGER_TOPIC_AUTHORIZATION: `${prefix}.authorization`,
+    LEDGER_TOPIC_ACTIVITY: `${prefix}.activity`,
+    LEDGER_TOPIC_ANOMALIES: `${prefix}.anomalies`,
+    LEDGER_TOPIC_DLQ: `${prefix}.dlq`,
+    LEDGER_TOPIC_PARTITIONS: String(partitions),
+  };
+}
+
 export async function startTestLedger(
   infra: { databaseUrl: string; kafkaBrokers: string },
   label: string,
@@ -44,14 +62,7 @@ export async function startTestLedger(
     KAFKA_BROKERS: infra.kafkaBrokers,
     PORT: '0',
     HOST: '127.0.0.1',
-    LEDGER_CONSUMER_GROUP: `${prefix}.ingest`,
-    LEDGER_TOPIC_IDENTITY: `${prefix}.identity`,
-    LEDGER_TOPIC_AUTHENTICATION: `${prefix}.authentication`,
-    LEDGER_TOPIC_AUTHORIZATION: `${prefix}.authorization`,
-    LEDGER_TOPIC_ACTIVITY: `${prefix}.activity`,
-    LEDGER_TOPIC_ANOMALIES: `${prefix}.anomalies`,
-    LEDGER_TOPIC_DLQ: `${prefix}.dlq`,
-    LEDGER_TOPIC_PARTITIONS: '3',
+    ...ledgerTopicEnvironment(prefix, 3),
     // Detection loads a ~100 MB geo database; only the tests about anomalies need it.
     LEDGER_DETECTION_ENABLED: 'false',
     // Each test ledger signs with its own checkpoint key, never with the developer's .run/keys.
