@@ -118,7 +118,15 @@ async function runAnomalies(context: ScenarioContext): Promise<ScenarioOutcome> 
   const producer = createProducer(context.kafka);
   const reader = context.kafka.consumer({ groupId: readerGroup, maxWaitTimeInMs: 20 });
   const pool = createPool(db.url, 1);
-  const service = await startLedgerService({ label: 'anomalies', databaseUrl: db.url, brokers: options.kafkaBrokers, topics, consumerGroup: groupId, ingestEnabled: true });
+  const service = await startLedgerService({
+    label: 'anomalies',
+    databaseUrl: db.url,
+    brokers: options.kafkaBrokers,
+    topics,
+    consumerGroup: groupId,
+    ingestEnabled: true,
+    env: options.ingestWorkers === null ? {} : { LEDGER_INGEST_WORKERS: String(options.ingestWorkers) },
+  });
   try {
     await producer.connect();
     const background: Outgoing[] = [];
@@ -202,7 +210,7 @@ async function runAnomalies(context: ScenarioContext): Promise<ScenarioOutcome> 
       rows: [
         {
           scenario: 'anomalies',
-          metric: `delay consume -> ledger.anomalies p50 / p99 (ms) at ${fmtNumber(achievedRate)} events/s`,
+          metric: `delay consume -> ledger.anomalies p50 / p99 (ms) at ${fmtNumber(achievedRate)} events/s${options.ingestWorkers === null ? '' : `, ${options.ingestWorkers} ingest workers`}`,
           value: `${fmtNumber(consumeP50, 1)} / ${fmtNumber(consumeP99, 1)}`,
           target: 'p99 <= 1,000',
           verdict: verdict(consumeP99 === null ? null : consumeP99 <= 1000),

@@ -18,6 +18,8 @@ export interface BenchOptions {
   output: string | null;
   /** `--events N`: the ingest scenario's event count instead of the size's (a quick mid-size look). */
   ingestEvents: number | null;
+  /** `--ingest-workers N`: the anomaly-delay scenario runs the service with LEDGER_INGEST_WORKERS=N. */
+  ingestWorkers: number | null;
   /** A short random tag that keeps this run's topics, groups and databases apart from any other. */
   runId: string;
 }
@@ -80,7 +82,7 @@ export const SIZE_PLANS: Record<BenchSize, SizePlan> = {
 export class UsageError extends Error {}
 
 const USAGE = `usage: node dist/bench/run-benchmarks.js [--size small|medium|large] [--only ${SCENARIO_NAMES.join('|')}[,...]]
-                                         [--runs N] [--seed N] [--events N] [--profile] [--output FILE]`;
+                                         [--runs N] [--seed N] [--events N] [--ingest-workers N] [--profile] [--output FILE]`;
 
 /** Parses the runner's arguments; DATABASE_URL and KAFKA_BROKERS come from the ledger's own config. */
 export function parseBenchArguments(argv: string[], runId: string): BenchOptions {
@@ -91,6 +93,7 @@ export function parseBenchArguments(argv: string[], runId: string): BenchOptions
   let profile = false;
   let output: string | null = null;
   let ingestEvents: number | null = null;
+  let ingestWorkers: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {
@@ -122,6 +125,9 @@ export function parseBenchArguments(argv: string[], runId: string): BenchOptions
       case '--events':
         ingestEvents = positiveInteger(flag, value());
         break;
+      case '--ingest-workers':
+        ingestWorkers = positiveInteger(flag, value());
+        break;
       case '--profile':
         profile = true;
         break;
@@ -146,6 +152,7 @@ export function parseBenchArguments(argv: string[], runId: string): BenchOptions
     kafkaBrokers: config.kafka.brokers,
     output,
     ingestEvents,
+    ingestWorkers,
     runId,
   };
 }
