@@ -1,3 +1,4 @@
 export * from './ledger-event.js';
 export * from './domain-error.js';
 export * from './topics.js';
+export * from './password-policy.js';

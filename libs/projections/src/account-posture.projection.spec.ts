@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evolveAccountPosture } from './account-posture.projection.js';
-import { IAM_DEFAULT_PASSWORD_POLICY, passwordPolicyFromRequest, passwordPolicyGaps } from './password-policy.js';
+import { IAM_DEFAULT_PASSWORD_POLICY, passwordPolicyFromRequest, passwordPolicyGaps } from '#domain';
 import { ACCOUNT, iamCall, ledgerEvents } from './testing/profile-events.js';
 
 const STRONG = {

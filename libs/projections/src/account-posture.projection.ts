@@ -2,7 +2,7 @@ import { storableJson } from './projection-runner.js';
 import type { PoolClient, StoredEvent } from '#event-store';
 import { identityFactsOf } from './identity-facts.js';
 import { earliest, isLater, latest, type Stamp } from './ledger-order.js';
-import type { PasswordPolicySettings } from './password-policy.js';
+import type { PasswordPolicySettings } from '#domain';
 import type { Projection } from './projection.js';
 import * as sql from './account-posture.sql.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeAccountPosture, composeSubjectProfile, referenceTime, type ProfileRows, type UserRow } from './accountability-views.js';
-import { IAM_DEFAULT_PASSWORD_POLICY } from './password-policy.js';
+import { IAM_DEFAULT_PASSWORD_POLICY } from '#domain';
 
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
 const OPS = 'arn:aws:iam::111122223333:group/ops';

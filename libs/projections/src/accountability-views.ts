@@ -1,6 +1,5 @@
-import type { MfaStatus } from '#domain';
 import type { MfaSource } from './subject-profiles.projection.js';
-import { IAM_DEFAULT_PASSWORD_POLICY, passwordPolicyGaps, type PasswordPolicyGap, type PasswordPolicySettings } from './password-policy.js';
+import { IAM_DEFAULT_PASSWORD_POLICY, passwordPolicyGaps, type MfaStatus, type PasswordPolicyGap, type PasswordPolicySettings } from '#domain';
 
 /**
  * Pure composition of what the profile and posture endpoints answer, from the projection

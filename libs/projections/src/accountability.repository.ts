@@ -2,7 +2,7 @@ import type { Pool } from '#event-store';
 import type { AccessKeyRow, AccountRow, ActivityRow, GroupRow, PolicyRow, PostureRows, ProfileRows, RoleRow, UserRow } from './accountability-views.js';
 import * as postureSql from './account-posture.sql.js';
 import { profileKeysOf, rootArnOf } from './iam-names.js';
-import type { PasswordPolicySettings } from './password-policy.js';
+import type { PasswordPolicySettings } from '#domain';
 import * as sql from './subject-profiles.sql.js';
 
 const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);

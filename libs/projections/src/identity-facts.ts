@@ -1,6 +1,5 @@
-import type { LedgerEvent } from '#domain';
 import { canonicalIamArn, iamArn, isIamUserArn, isRootArn, partitionOf } from './iam-names.js';
-import { passwordPolicyFromRequest, type PasswordPolicySettings } from './password-policy.js';
+import { passwordPolicyFromRequest, type LedgerEvent, type PasswordPolicySettings } from '#domain';
 import { isJsonObject, objectAt, sourceRecordOf, stringAt, type JsonObject } from './source-record.js';
 
 /**

@@ -15,5 +15,5 @@ export {
   type AccessKeyView,
 } from './accountability-views.js';
 export { identityFactsOf, type IdentityFact } from './identity-facts.js';
-export { passwordPolicyGaps, passwordPolicyFromRequest, PASSWORD_POLICY_STANDARD, IAM_DEFAULT_PASSWORD_POLICY, type PasswordPolicySettings, type PasswordPolicyGap } from './password-policy.js';
+export { passwordPolicyGaps, passwordPolicyFromRequest, PASSWORD_POLICY_STANDARD, IAM_DEFAULT_PASSWORD_POLICY, type PasswordPolicySettings, type PasswordPolicyGap } from '#domain';
 export { canonicalIamArn } from './iam-names.js';

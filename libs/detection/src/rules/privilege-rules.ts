@@ -1,5 +1,6 @@
 import { draft, type EventContext } from '../engine/detection-context.js';
 import { actionName, field, isObject, requestParameters, stringOf } from '../event-facts.js';
+import { passwordPolicyFromRequest, passwordPolicyGaps, type PasswordPolicyGap } from '#domain';
 
 /**
  * Privileges granted directly to users (not through a group or role), admin-level grants,
@@ -145,7 +146,7 @@ function mfaDisabled(ctx: EventContext, action: string): void {
   });
 }
 
-/** DESIGN 7: at least 14 characters, upper, lower, digit and symbol, reuse 24, rotation 90 days. */
+/** DESIGN 7's standard (PASSWORD_POLICY_STANDARD): 14 characters, upper, lower, digit and symbol, reuse 24, rotation 90 days. */
 function passwordPolicy(ctx: EventContext, action: string): void {
   const e = ctx.event;
   if (!ctx.success) return;
@@ -156,23 +157,32 @@ function passwordPolicy(ctx: EventContext, action: string): void {
     });
     return;
   }
-  const p = requestParameters(e) ?? {};
-  const shortfalls: string[] = [];
-  const length = Number(p.minimumPasswordLength ?? 8);
-  if (!(length >= 14)) shortfalls.push(`minimum length ${length} (standard: 14)`);
-  const flag = (key: string): boolean => p[key] === true || p[key] === 'true';
-  if (!flag('requireUppercaseCharacters')) shortfalls.push('no upper-case letter required');
-  if (!flag('requireLowercaseCharacters')) shortfalls.push('no lower-case letter required');
-  if (!flag('requireNumbers')) shortfalls.push('no digit required');
-  if (!flag('requireSymbols')) shortfalls.push('no symbol required');
-  const reuse = Number(p.passwordReusePrevention ?? 0);
-  if (!(reuse >= 24)) shortfalls.push(reuse > 0 ? `reuse prevention ${reuse} (standard: 24)` : 'no reuse prevention (standard: 24)');
-  const maxAge = Number(p.maxPasswordAge ?? 0);
-  if (!(maxAge > 0 && maxAge <= 90)) shortfalls.push(maxAge > 0 ? `rotation every ${maxAge} days (standard: 90)` : 'no rotation (standard: 90 days)');
+  const shortfalls = passwordPolicyGaps(passwordPolicyFromRequest(requestParameters(e))).map(describeGap);
   if (shortfalls.length === 0) return;
   draft(ctx, 'password_policy_weakened', 'medium', [e.id], [`the account password policy was set below the standard: ${shortfalls.join('; ')}`], {
     action,
     deleted: false,
     shortfalls,
   });
+}
+
+const REQUIRED_CHARACTER: Record<string, string> = {
+  requireUppercase: 'no upper-case letter required',
+  requireLowercase: 'no lower-case letter required',
+  requireNumbers: 'no digit required',
+  requireSymbols: 'no symbol required',
+};
+
+/** A shortfall in words a reviewer reads, e.g. "minimum length 8 (standard: 14)". */
+function describeGap(gap: PasswordPolicyGap): string {
+  switch (gap.setting) {
+    case 'minimumLength':
+      return `minimum length ${gap.actual} (standard: ${gap.required})`;
+    case 'reusePrevention':
+      return gap.actual ? `reuse prevention ${gap.actual} (standard: ${gap.required})` : `no reuse prevention (standard: ${gap.required})`;
+    case 'maxAgeDays':
+      return gap.actual ? `rotation every ${gap.actual} days (standard: ${gap.required})` : `no rotation (standard: ${gap.required} days)`;
+    default:
+      return REQUIRED_CHARACTER[gap.setting]!;
+  }
 }

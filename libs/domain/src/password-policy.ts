@@ -1,4 +1,8 @@
-import { isJsonObject } from './source-record.js';
+/**
+ * AWS account password policies and the standard DESIGN 7 holds them to: shared by the
+ * `password_policy_weakened` detection and the account posture projection, so that both
+ * judge a policy the same way.
+ */
 
 /** An AWS account password policy, as `UpdateAccountPasswordPolicy` sets it (the call replaces the whole policy). */
 export interface PasswordPolicySettings {
@@ -34,7 +38,7 @@ export const IAM_DEFAULT_PASSWORD_POLICY: PasswordPolicySettings = {
 
 /** The policy an `UpdateAccountPasswordPolicy` request sets (CloudTrail `requestParameters`). */
 export function passwordPolicyFromRequest(request: unknown): PasswordPolicySettings {
-  const p = isJsonObject(request) ? request : {};
+  const p: Record<string, unknown> = typeof request === 'object' && request !== null && !Array.isArray(request) ? (request as Record<string, unknown>) : {};
   const d = IAM_DEFAULT_PASSWORD_POLICY;
   return {
     minimumLength: whole(p.minimumPasswordLength) ?? d.minimumLength,
