@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Scope } from './scopes.js';
+import { storableText } from '#domain';
 
 /**
  * The ledger's own events about access to itself, as canonical v1 events (DESIGN 4) with
@@ -121,15 +122,13 @@ export function apiKeyChangeEvent(change: ApiKeyChange): Record<string, unknown>
   };
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
  * Request values are whatever a caller sent. A self-audit record must still be storable:
  * Postgres text cannot hold U+0000, canonical JSON refuses lone surrogates, and the schema
  * bounds lengths. Such characters become U+FFFD and long values are cut (marked with …).
  */
 export function clean(value: string, maxLength: number): string {
-  let text = value.replace(LONE_SURROGATE, '\uFFFD').replace(/\u0000/g, '\uFFFD');
+  let text = storableText(value);
   if (text.length === 0) text = '-';
   if (text.length > maxLength) text = `${text.slice(0, maxLength - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
   return text;

@@ -1,5 +1,5 @@
 import { normalizeMessage, type SourceMessage, type TransportTime } from '#sources';
-import type { LedgerEvent } from '#domain';
+import { storableText, type LedgerEvent } from '#domain';
 import {
   prepareEvent,
   type AppendResult,
@@ -169,6 +169,6 @@ function isDataError(error: unknown): boolean {
 /** Header text as jsonb can hold it (no NUL), for the rejection record of a refused message. */
 function sanitizeHeaders(headers: Record<string, string>): Record<string, string> {
   const clean: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) clean[name.replace(/\u0000/g, '\uFFFD')] = value.replace(/\u0000/g, '\uFFFD');
+  for (const [name, value] of Object.entries(headers)) clean[storableText(name)] = storableText(value);
   return clean;
 }

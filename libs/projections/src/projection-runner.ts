@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { storableText } from '#domain';
 import { inTransaction, PollingLoop, quoteIdentifier, type EventQueryRepository, type Pool, type PoolClient } from '#event-store';
 import type { Projection } from './projection.js';
 
@@ -118,7 +119,7 @@ export async function rebuildTogether(
  * The client a projection writes through. Text from the ledger is whatever sources sent,
  * and Postgres text cannot hold U+0000: one such character in a group name or a triage note
  * would make the projection fail on that batch forever (the ledger cannot be edited). So
- * every string parameter has U+0000 replaced by U+FFFD, the replacement character; JSON
+ * every string parameter goes through storableText (U+0000 becomes U+FFFD); JSON
  * parameters must be built with `storableJson`, since jsonb refuses the escape `\u0000` too.
  */
 function withStorableText(client: PoolClient): PoolClient {
@@ -131,12 +132,12 @@ function withStorableText(client: PoolClient): PoolClient {
 }
 
 function storableValue(value: unknown): unknown {
-  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value;
+  if (typeof value === 'string') return storableText(value);
   if (Array.isArray(value)) return value.map(storableValue);
   return value;
 }
 
 /** JSON text for a jsonb parameter, with U+0000 in any string replaced by U+FFFD (see withStorableText). */
 export function storableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' && item.includes('\u0000') ? item.replace(/\u0000/g, '\uFFFD') : item));
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? storableText(item) : item));
 }

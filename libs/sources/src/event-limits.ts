@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { NormalizedEvent } from '#domain';
+import { storableText, type NormalizedEvent } from '#domain';
 
 /**
  * The length limits of the canonical event v1 schema (ledger-event.v1.schema.json). A source
@@ -43,16 +43,6 @@ export function clipId(text: string, max: number): string {
 function sliceWhole(text: string, length: number): string {
   const code = text.charCodeAt(length - 1);
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
-}
-
-// U+0000 (which PostgreSQL text cannot hold) and lone surrogates (which are not Unicode text)
-const UNSTORABLE = /[\u0000\ud800-\udfff]/;
-const NUL = /\u0000/g;
-
-/** Text with NUL and lone surrogates replaced by U+FFFD; unchanged (and not copied) when clean. */
-export function storableText(text: string): string {
-  if (!UNSTORABLE.test(text)) return text;
-  return (text.replace(NUL, '\ufffd') as string & { toWellFormed(): string }).toWellFormed();
 }
 
 const text = (value: string, max: number): string => clipText(storableText(value), max);
