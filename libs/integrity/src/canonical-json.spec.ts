@@ -184,13 +184,22 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('keeps a "__proto__" key from parsed input as data', () => {
+    const parsed: unknown = JSON.parse('{"b":1,"__proto__":{"x":2}}');
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"x":2},"b":1}');
+  });
+
   it('is idempotent and independent of key insertion order (property)', () => {
     const reversed = (v: unknown): unknown => {
       if (Array.isArray(v)) return v.map(reversed);
       if (v && typeof v === 'object') {
-        const out: Record<string, unknown> = {};
-        for (const key of Object.keys(v).reverse()) out[key] = reversed((v as Record<string, unknown>)[key]);
-        return out;
+        // fromEntries defines own properties: assigning a generated "__proto__" key would set
+        // the prototype instead and make a value canonicalJson rightly refuses.
+        return Object.fromEntries(
+          Object.keys(v)
+            .reverse()
+            .map((key) => [key, reversed((v as Record<string, unknown>)[key])]),
+        );
       }
       return v;
     };
