@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readSourceFiles } from '#ingestion';
+import { messageBodies, readSourceFiles } from '#ingestion';
 import { createProducer } from '#messaging';
 import { publishMessages } from '../../apps/ledger-cli/src/publish.command.js';
 import { waitUntilConsumed } from '../../apps/ledger-cli/src/wait-for-ingest.js';
@@ -20,10 +20,7 @@ describe('Kafka → ledger → who-did-what API', () => {
 
   async function publishStratus() {
     const files = await readSourceFiles(stratusFiles());
-    async function* all() {
-      for (const file of files) yield* file.messages;
-    }
-    const report = await publishMessages(t.kafka, t.config.kafka.topics, t.config.kafka.partitions, all());
+    const report = await publishMessages(t.kafka, t.config.kafka.topics, t.config.kafka.partitions, messageBodies(files));
     await waitUntilConsumed(t.kafka, t.ledger.runtime.store, t.config.kafka.consumerGroup, inputTopics(t.config), 120_000);
     return report;
   }

@@ -1,5 +1,5 @@
 import { startLedger, type RunningLedger } from '#service';
-import { readSourceFiles } from '#ingestion';
+import { messageBodies, readSourceFiles } from '#ingestion';
 import { createKafka, inputTopicsOf } from '#messaging';
 import { generateWorkload, type SeededIncident } from '#workload';
 import type { CliContext } from './cli-context.js';
@@ -34,9 +34,7 @@ export async function demoCommand(context: CliContext, options: DemoOptions): Pr
     if (options.input?.length) {
       const files = await readSourceFiles(options.input);
       label = `${files.length} file(s) from ${options.input.join(', ')}`;
-      messages = (async function* () {
-        for (const file of files) yield* file.messages;
-      })();
+      messages = messageBodies(files);
     } else {
       const workload = generateWorkload({ seed: options.seed });
       incidents = workload.incidents;

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { TopicNames } from '#domain';
-import { readSourceFiles, RecordPublisher, type PublishReport } from '#ingestion';
+import { messageBodies, readSourceFiles, RecordPublisher, type PublishReport } from '#ingestion';
 import { allTopicsOf, createKafka, createProducer, ensureTopics } from '#messaging';
 import { printResult, type CliContext } from './cli-context.js';
 import { createProgress } from './progress.js';
@@ -42,11 +42,8 @@ export async function publishCommand(context: CliContext, paths: string[]): Prom
   const kafka = createKafka({ brokers: context.config.kafka.brokers, clientId: `${context.config.kafka.clientId}-cli` }, context.logger);
   const progress = createProgress(context.interactive, 'publishing', 0);
   const started = process.hrtime.bigint();
-  async function* allMessages() {
-    for (const file of files) yield* file.messages;
-  }
   let count = 0;
-  const report = await publishMessages(kafka, context.config.kafka.topics, context.config.kafka.partitions, allMessages(), () => {
+  const report = await publishMessages(kafka, context.config.kafka.topics, context.config.kafka.partitions, messageBodies(files), () => {
     count++;
     progress.setTotal(count);
     progress.increment();

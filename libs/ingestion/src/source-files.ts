@@ -6,7 +6,13 @@ import { createInterface } from 'node:readline';
 export interface SourceFile {
   path: string;
   /** Each element is one message as a producer would send it. */
-  messages: AsyncIterable<Buffer>;
+  messages: AsyncIterable<SourceMessage>;
+}
+
+export interface SourceMessage {
+  body: Buffer;
+  /** 1-based line of the file the message came from; null when the whole file is one message. */
+  line: number | null;
 }
 
 const RECORD_FILE_EXTENSIONS = new Set(['.json', '.ndjson', '.jsonl', '.log', '.txt']);
@@ -30,6 +36,11 @@ export async function readSourceFiles(paths: string[]): Promise<SourceFile[]> {
   return files.map((path) => ({ path, messages: messagesOf(path) }));
 }
 
+/** The message bodies of all files in order: what `ledger publish` sends. */
+export async function* messageBodies(files: readonly SourceFile[]): AsyncIterable<Buffer> {
+  for (const file of files) for await (const message of file.messages) yield message.body;
+}
+
 async function listRecordFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const found: string[] = [];
@@ -41,20 +52,27 @@ async function listRecordFiles(folder: string): Promise<string[]> {
   return found;
 }
 
-async function* messagesOf(path: string): AsyncIterable<Buffer> {
+async function* messagesOf(path: string): AsyncIterable<SourceMessage> {
   const size = (await stat(path)).size;
   if (size <= WHOLE_FILE_LIMIT) {
     const content = await readFile(path);
-    const text = content.toString('utf8').trim();
+    const whole = content.toString('utf8');
+    const text = whole.trim();
     if (text.startsWith('{') && isSingleJsonDocument(text)) {
-      yield Buffer.from(text, 'utf8');
+      yield { body: Buffer.from(text, 'utf8'), line: null };
       return;
     }
-    for (const line of text.split(/\r?\n/)) if (line.trim()) yield Buffer.from(line, 'utf8');
+    // Split the untrimmed text so that line numbers are the file's own (leading blank lines count).
+    const lines = whole.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.trim()) yield { body: Buffer.from(lines[i]!, 'utf8'), line: i + 1 };
     return;
   }
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim()) yield Buffer.from(line, 'utf8');
+  let number = 0;
+  for await (const line of lines) {
+    number++;
+    if (line.trim()) yield { body: Buffer.from(line, 'utf8'), line: number };
+  }
 }
 
 function isSingleJsonDocument(text: string): boolean {
