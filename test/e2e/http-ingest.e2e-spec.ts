@@ -43,17 +43,50 @@ describe('POST /v1/events (HTTP ingest)', () => {
     expect((await t.ledger.runtime.queries.statistics()).events).toBe(before.events);
   });
 
-  it('rejects an unknown declared format', async () => {
-    const result = await (await post(first!.line, '?format=smoke-signals')).json();
-    expect(result).toMatchObject({ appended: 0, rejected: 1, rejections: [expect.objectContaining({ reason: 'unknown_format' })] });
+  it('refuses an unknown declared format or query parameter with 400 naming it, reading nothing', async () => {
+    const unknownFormat = await post(first!.line, '?format=smoke-signals');
+    expect(unknownFormat.status).toBe(400);
+    expect(await unknownFormat.json()).toMatchObject({ code: 'invalid_argument', field: 'format', detail: expect.stringContaining('aws-cloudtrail') });
+    const unknownParameter = await post(first!.line, '?formt=aws-cloudtrail');
+    expect(unknownParameter.status).toBe(400);
+    expect(await unknownParameter.json()).toMatchObject({ code: 'invalid_argument', field: 'formt' });
+    // an alias is a known name
+    expect(await (await post(first!.line, '?format=CloudTrail')).json()).toMatchObject({ duplicates: 1, rejected: 0 });
+  });
+
+  it('names the body line of each rejected NDJSON record, and answers 422 when nothing was kept', async () => {
+    const good = { ...first!.record, eventID: 'http-ndjson-good' };
+    const partial = await post(`\n${JSON.stringify(good)}\nnot json at all\n\n${JSON.stringify({ ...good, eventID: 'http-ndjson-bad', eventTime: 'soon' })}\n`);
+    expect(partial.status).toBe(200);
+    expect(await partial.json()).toMatchObject({
+      appended: 1,
+      rejected: 2,
+      rejections: [
+        expect.objectContaining({ message_index: 1, line: 3, reason: 'invalid_json' }),
+        expect.objectContaining({ message_index: 2, line: 5, reason: 'invalid_event_time' }),
+      ],
+    });
+    const none = await post('still not json\n{"neither": "an event"}\n');
+    expect(none.status).toBe(422);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+    expect(await none.json()).toMatchObject({
+      code: 'rejected_record',
+      appended: 0,
+      rejected: 2,
+      rejections: [expect.objectContaining({ line: 1, reason: 'invalid_json' }), expect.objectContaining({ line: 2 })],
+    });
+    // nothing lost: both are kept with the good one's neighbours
+    const kept = await t.db.pool.query("SELECT count(*)::int AS n FROM ledger_rejections WHERE channel = 'http'");
+    expect(kept.rows[0].n).toBeGreaterThanOrEqual(4);
   });
 
   it("refuses canonical events that claim to be the ledger's own records (no forged anomalies or audit records)", async () => {
     const stored = (await (await t.api(`/v1/events/${first!.record.eventID}`)).json()) as Record<string, any>;
     const { ledger: _placement, received_at: _received, ...event } = stored;
     const forged = { ...event, id: 'forged-audit-record', origin: { ...event.origin, system: 'ledger', kafka: null } };
-    const result = (await (await post(JSON.stringify(forged), '?format=canonical')).json()) as Record<string, any>;
-    expect(result).toMatchObject({ appended: 0, rejected: 1, rejections: [expect.objectContaining({ reason: 'reserved_origin' })] });
+    const refused = await post(JSON.stringify(forged), '?format=canonical');
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ code: 'rejected_record', appended: 0, rejected: 1, rejections: [expect.objectContaining({ reason: 'reserved_origin' })] });
     // The same event under its own origin is accepted: only the reserved origin is refused.
     const honest = (await (await post(JSON.stringify({ ...forged, id: 'honest-event', origin: { ...forged.origin, system: 'my-app' } }), '?format=canonical')).json()) as Record<string, any>;
     expect(honest).toMatchObject({ appended: 1, rejected: 0 });

@@ -106,8 +106,9 @@ export class ProblemDto {
 }
 
 export class IngestRejectionDto {
-  @ApiProperty() message_index!: number;
-  @ApiProperty({ nullable: true, type: Number }) record_index!: number | null;
+  @ApiProperty({ description: 'Which message of the body: 0 for a single JSON document, else the index among the non-blank NDJSON lines.' }) message_index!: number;
+  @ApiProperty({ nullable: true, type: Number, description: '1-based line of the body for NDJSON; null when the body is one JSON document.' }) line!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Position of the record inside its message (e.g. Records[i]), or null when the whole message was rejected.' }) record_index!: number | null;
   @ApiProperty({ example: 'invalid_event_time' }) reason!: string;
   @ApiProperty() message!: string;
 }

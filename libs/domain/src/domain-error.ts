@@ -60,3 +60,13 @@ export class RecordRejectedError extends DomainError {
     super('rejected_record', message, { reason });
   }
 }
+
+/**
+ * Every record of one ingest request was rejected: nothing of it is in the ledger (the
+ * rejections are kept for replay). Carries the per-record result so the caller still learns why.
+ */
+export class RecordsRejectedError extends DomainError {
+  constructor(result: { rejected: number; rejections: ReadonlyArray<{ reason: string }> } & Record<string, unknown>) {
+    super('rejected_record', `every record was rejected (${result.rejected}); nothing was stored`, result);
+  }
+}

@@ -3,5 +3,5 @@ export { KafkaIngestConsumer, type KafkaIngestSettings } from './kafka-ingest.co
 export { DlqRelay } from './dlq-relay.js';
 export { headersToStrings } from './kafka-headers.js';
 export { RecordPublisher, type PublishReport } from './record-publisher.js';
-export { messageBodies, readSourceFiles, type SourceFile, type SourceMessage } from './source-files.js';
+export { messageBodies, readSourceFiles, type SourceFile, type FileMessage } from './source-files.js';
 export { createLedgerEventStore } from './ledger-event-store.js';

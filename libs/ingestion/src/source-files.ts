@@ -6,10 +6,10 @@ import { createInterface } from 'node:readline';
 export interface SourceFile {
   path: string;
   /** Each element is one message as a producer would send it. */
-  messages: AsyncIterable<SourceMessage>;
+  messages: AsyncIterable<FileMessage>;
 }
 
-export interface SourceMessage {
+export interface FileMessage {
   body: Buffer;
   /** 1-based line of the file the message came from; null when the whole file is one message. */
   line: number | null;
@@ -52,7 +52,7 @@ async function listRecordFiles(folder: string): Promise<string[]> {
   return found;
 }
 
-async function* messagesOf(path: string): AsyncIterable<SourceMessage> {
+async function* messagesOf(path: string): AsyncIterable<FileMessage> {
   const size = (await stat(path)).size;
   if (size <= WHOLE_FILE_LIMIT) {
     const content = await readFile(path);

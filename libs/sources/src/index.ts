@@ -11,6 +11,7 @@ export {
   type NormalizeOptions,
   type TransportTime,
 } from './source-message.js';
+export { resolveFormatName } from './normalizer-registry.js';
 export { REJECTION_REASONS, type RejectionReason } from './rejection-reasons.js';
 export { LEDGER_EVENT_V1_SCHEMA } from './canonical/ledger-event-schema.js';
 export {

@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Param, Post, Query, Req, HttpCode } from '@nes
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { EventPageDto, IngestResultDto, LedgerEventDto } from '#api-contracts';
-import { NotFoundError, InvalidArgumentError } from '#domain';
+import { NotFoundError, RecordsRejectedError } from '#domain';
+import { SOURCE_FORMATS } from '#sources';
 import type { LedgerConfig } from '#config';
 import { EventQueryRepository } from '#event-store';
 import { IdentityRepository } from '#attribution';
@@ -12,7 +13,7 @@ import { RequiresScope, SelfAudit } from './access.guard.js';
 import { ApiEventFilters, ApiProblem } from './api-docs.decorators.js';
 import { toEventResponse, toPageResponse } from './event-responses.js';
 import { readBody } from './request-body.js';
-import { decodeCursor, eventFilterSchema, parseFormat, parseQuery, pathParameter } from './query-parameters.js';
+import { decodeCursor, eventFilterSchema, parseIngestQuery, parseQuery, pathParameter } from './query-parameters.js';
 
 @ApiTags('events')
 @Controller('v1/events')
@@ -79,41 +80,63 @@ export class EventsController {
   })
   @ApiConsumes('application/json', 'application/x-ndjson', 'text/plain')
   @ApiBody({ schema: { type: 'string', example: '{"Records":[...]}' } })
-  @ApiQuery({ name: 'format', required: false, description: 'Declare the source format instead of auto-detection (e.g. aws-cloudtrail, canonical).' })
-  @ApiOkResponse({ type: IngestResultDto })
+  @ApiQuery({
+    name: 'format',
+    required: false,
+    description: `Declare the source format instead of auto-detection: one of ${SOURCE_FORMATS.join(', ')} (or an alias such as cloudtrail or syslog).`,
+  })
+  @ApiOkResponse({ type: IngestResultDto, description: 'At least one record was stored (or was already stored); the others are listed in `rejections`.' })
+  @ApiProblem(400, 'An unknown query parameter, or a format that is not one of the known ones.')
   @ApiProblem(413, 'Body larger than the configured limit.')
-  async ingestRecords(@Req() request: Request, @Query('format') format?: string) {
-    if (format !== undefined && typeof format !== 'string') throw new InvalidArgumentError('format', 'format must be given once');
-    const declaredFormat = parseFormat(format);
+  @ApiProblem(422, 'Every record of the body was rejected (code `rejected_record`); the body has the same counts and `rejections` as a 200 answer.')
+  async ingestRecords(@Req() request: Request, @Query() query: unknown) {
+    const { format } = parseIngestQuery(query);
     const body = await readBody(request, this.config.http.bodyLimitBytes);
-    const messages = splitNdjson(body).map((part) => ({
-      body: part,
+    const parts = splitNdjson(body);
+    const messages = parts.map((part) => ({
+      body: part.body,
       headers: headersToStrings({}),
-      declaredFormat,
+      declaredFormat: format,
       kafka: null,
     }));
     const outcome = await this.ingest.ingest(messages, { channel: 'http', maxMessageBytes: this.config.ingest.maxMessageBytes });
-    return {
+    const result = {
       appended: outcome.appended,
       duplicates: outcome.duplicates,
       id_collisions: outcome.idCollisions,
       rejected: outcome.rejected,
-      rejections: outcome.rejections.map((r) => ({ message_index: r.messageIndex, record_index: r.recordIndex, reason: r.reason, message: r.message })),
+      rejections: outcome.rejections.map((r) => ({
+        message_index: r.messageIndex,
+        line: parts[r.messageIndex]?.line ?? null,
+        record_index: r.recordIndex,
+        reason: r.reason,
+        message: r.message,
+      })),
     };
+    // A script that checks only the status must not take a body of which nothing was kept for success.
+    if (result.rejected > 0 && result.appended + result.duplicates + result.id_collisions === 0) throw new RecordsRejectedError(result);
+    return result;
   }
 }
 
+interface BodyMessage {
+  body: Buffer;
+  /** 1-based line of the request body for NDJSON; null when the body is one JSON document. */
+  line: number | null;
+}
+
 /** A body that is one JSON document is one message; otherwise each non-blank line is one. */
-function splitNdjson(body: Buffer): Buffer[] {
-  const text = body.toString('utf8').trim();
-  if (text.length === 0) return [body];
+function splitNdjson(body: Buffer): BodyMessage[] {
+  const whole = body.toString('utf8');
+  const text = whole.trim();
+  if (text.length === 0) return [{ body, line: null }];
   try {
     JSON.parse(text);
-    return [Buffer.from(text, 'utf8')];
+    return [{ body: Buffer.from(text, 'utf8'), line: null }];
   } catch {
-    return text
-      .split(/\r?\n/)
-      .filter((line) => line.trim().length > 0)
-      .map((line) => Buffer.from(line, 'utf8'));
+    const messages: BodyMessage[] = [];
+    const lines = whole.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.trim()) messages.push({ body: Buffer.from(lines[i]!, 'utf8'), line: i + 1 });
+    return messages;
   }
 }

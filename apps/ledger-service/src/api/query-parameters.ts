@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidArgumentError } from '#domain';
 import type { PageCursor } from '#event-store';
+import { resolveFormatName, SOURCE_FORMATS, type SourceFormat } from '#sources';
 
 /**
  * Query-string validation: every parameter is checked here, and a bad one is reported by
@@ -99,9 +100,15 @@ export function pathParameter(field: string, value: string, maxLength = 2048): s
   return value;
 }
 
-/** The `format` of HTTP ingest: a format name (unknown names are rejections, reported per record). */
-export function parseFormat(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(value)) throw new InvalidArgumentError('format', 'format must be a format name, e.g. aws-cloudtrail or canonical');
-  return value;
+/**
+ * The query of HTTP ingest: only `format`, a known format name or alias. An unknown name is
+ * the request's mistake, not its records' (on Kafka, where a header declares it, it is a
+ * per-message rejection instead), so it is refused before anything is read.
+ */
+export function parseIngestQuery(query: unknown): { format: SourceFormat | undefined } {
+  const { format } = parseQuery(z.object({ format: z.string().optional() }).strict(), query);
+  if (format === undefined) return { format: undefined };
+  const resolved = resolveFormatName(format);
+  if (resolved === null) throw new InvalidArgumentError('format', `format must be one of ${SOURCE_FORMATS.join(', ')} (or an alias of one)`);
+  return { format: resolved };
 }
