@@ -622,8 +622,11 @@ describe('accountability profile and account posture on a generated workload', (
     for (const [value, status] of [
       ['x'.repeat(300), 400],
       ['a%00b', 400],
-      [encodeURIComponent("' OR '1'='1"), 404],
-      [encodeURIComponent(`${A}'--`), 404],
+      [encodeURIComponent("' OR '1'='1"), 400],
+      [encodeURIComponent(`${A}'--`), 400],
+      ['abc', 400],
+      [A.slice(1), 400],
+      [encodeURIComponent(`arn:aws:iam::${A}:root`), 400],
     ] as const) {
       const hostile = await t.api(`/v1/accounts/${value}/posture`);
       expect(hostile.status, value).toBe(status);
