@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cliCommands } from './support/cli-commands.js';
-import { CLI_MAIN } from './support/paths.js';
+import { CLI_MAIN, RESULTS_DIR } from './support/paths.js';
 import { nodeBinary } from './support/processes.js';
 import { benchTopics, deleteTopicsAndGroups, inputTopicList } from './support/bench-kafka.js';
 import { buildLedger } from './support/ledger-builder.js';
@@ -13,6 +15,7 @@ import { fmtNumber, verdict, type Scenario, type ScenarioContext, type ScenarioO
 import { runScenarioStandalone } from './support/standalone.js';
 import { timedCli } from './support/timed-cli.js';
 import { median, percentile, ratio, round } from './support/stats.js';
+import { formatProfileSummary, newestProfile, summariseProfile, type ProfileSummary } from './summarise-profile.js';
 
 /**
  * Scenario 2 (DESIGN 10, who-did-what): a subject's timeline over HTTP at 16 concurrent
@@ -159,7 +162,11 @@ async function runQuery(context: ScenarioContext): Promise<ScenarioOutcome> {
     log(`  rebuild: ${fmtNumber(rebuild.eventsPerSecond)} events/s in ${rebuild.seconds.toFixed(1)} s`);
 
     const headers = await readerKeyHeaders(db.url, log);
+    // --profile: where the service's time goes while it answers (written when it stops).
+    const profileDir = options.profile ? join(RESULTS_DIR, 'profiles', `${options.runId}-query`) : null;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
     const service = await startLedgerService({
+      profileDir,
       label: 'query',
       databaseUrl: db.url,
       brokers: options.kafkaBrokers,
@@ -188,6 +195,12 @@ async function runQuery(context: ScenarioContext): Promise<ScenarioOutcome> {
     } finally {
       await service.process.stop();
     }
+    let profile: ProfileSummary | null = null;
+    const profileFile = profileDir ? newestProfile(profileDir) : null;
+    if (profileFile) {
+      profile = summariseProfile(profileFile, 25);
+      log(formatProfileSummary(profile));
+    }
     const pick = (rs: LatencyRound[], key: 'p50' | 'p99' | 'requestsPerSecond') => median(rs.map((x) => x[key] ?? Number.NaN));
     const http = { p50: pick(httpRuns, 'p50'), p99: pick(httpRuns, 'p99'), requestsPerSecond: pick(httpRuns, 'requestsPerSecond') };
     const sql = { p50: pick(sqlRuns, 'p50'), p99: pick(sqlRuns, 'p99'), requestsPerSecond: pick(sqlRuns, 'requestsPerSecond') };
@@ -206,6 +219,7 @@ async function runQuery(context: ScenarioContext): Promise<ScenarioOutcome> {
         sql: { ...sql, runs: sqlRuns },
         ratios: { p50: round(p50Ratio, 2), p99: round(p99Ratio, 2) },
         rebuild: { seconds: round(rebuild.seconds, 2), eventsPerSecond: round(rebuild.eventsPerSecond, 0), peakRssBytes: rebuild.peakRssBytes },
+        profile,
       },
       rows: [
         { scenario: 'query', metric: `HTTP subject timeline p50 / p99 (ms), ${CONNECTIONS} clients, ${fmtNumber(build.events)} events`, value: `${fmtNumber(http.p50, 2)} / ${fmtNumber(http.p99, 2)}`, target: 'p99 <= 25', verdict: verdict(http.p99 === null ? null : http.p99 <= 25) },

@@ -63,6 +63,8 @@ const STAGES: Array<[RegExp, string]> = [
   [/libs\/event-store\//, 'append: event-store repository'],
   [/libs\/ingestion\//, 'ingest service / consumer'],
   [/libs\/(projections?|detection)\//, 'projections / detection'],
+  [/libs\/access\//, 'access: API keys, self-audit'],
+  [/apps\/ledger-service\/src\/api\//, 'api: controllers, parameters, responses'],
   [/node_modules\/(pg|pg-protocol|pg-types|pg-pool|postgres-\w+)\//, 'pg driver (serialize, protocol)'],
   [/node_modules\/kafkajs\//, 'kafkajs (fetch, decode)'],
   [/node_modules\/(pino|sonic-boom|thread-stream)/, 'logging'],
@@ -71,7 +73,7 @@ const STAGES: Array<[RegExp, string]> = [
   [/^node:|^internal\//, 'node internals (streams, buffers, crypto)'],
 ];
 
-const PROJECT_STAGE = /^(normalize|attribute|integrity|append|ingest service|projections)/;
+const PROJECT_STAGE = /^(normalize|attribute|integrity|append|ingest service|projections|access|api)/;
 
 function stageOf(frame: CallFrame): string {
   if (frame.functionName === '(idle)' || frame.functionName === '(program)') return frame.functionName;

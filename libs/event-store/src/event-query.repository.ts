@@ -74,14 +74,7 @@ export class EventQueryRepository {
     const limitParameter = bind(limit + 1);
     let rows: EventRow[];
     if (filter.subjects) {
-      // Two index-ordered queries merged: events still attributed as stored, and events
-      // re-attributed to these subjects later. Each is cheap on its own index.
-      const subjects = bind(filter.subjects);
-      const [asStored, resolvedLater] = await Promise.all([
-        this.pool.query<EventRow>(sql.searchEvents([...clauses, `e.actor_subject = ANY(${subjects}::text[])`, 'r.position IS NULL'], limitParameter), values),
-        this.pool.query<EventRow>(sql.searchReattributed([...clauses, `r.subject = ANY(${subjects}::text[])`], limitParameter), values),
-      ]);
-      rows = mergeByTimeAndPosition(asStored.rows, resolvedLater.rows).slice(0, limit + 1);
+      rows = (await this.pool.query<EventRow>(sql.searchSubjects(clauses, bind(filter.subjects), limitParameter), values)).rows;
     } else {
       rows = (await this.pool.query<EventRow>(sql.searchEvents(clauses, limitParameter), values)).rows;
     }
@@ -174,20 +167,4 @@ function toStoredEvent(row: EventRow): StoredEvent {
     ...(row.r_claim_contradicted ? { claim_contradicted: true } : {}),
   };
   return { position: row.position, idCollision: row.id_collision, event, reattribution };
-}
-
-function mergeByTimeAndPosition(a: EventRow[], b: EventRow[]): EventRow[] {
-  if (b.length === 0) return a;
-  const merged: EventRow[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const takeA = j >= b.length || (i < a.length && compare(a[i]!, b[j]!) <= 0);
-    merged.push(takeA ? a[i++]! : b[j++]!);
-  }
-  return merged;
-}
-
-function compare(x: EventRow, y: EventRow): number {
-  return x.time.getTime() - y.time.getTime() || x.position - y.position;
 }

@@ -12,12 +12,26 @@ export function searchEvents(clauses: string[], limitParameter: string): string 
           ORDER BY e.time, e.position LIMIT ${limitParameter}`;
 }
 
-/** Events re-attributed after they were stored, found through the re-attribution index. */
-export function searchReattributed(clauses: string[], limitParameter: string): string {
-  return `SELECT ${EVENT_COLUMNS}
-          FROM ledger_reattributions r JOIN ledger_events e ON e.position = r.position AND e.time = r.time
-          WHERE ${clauses.join(' AND ')}
-          ORDER BY e.time, e.position LIMIT ${limitParameter}`;
+/**
+ * A subject's events: those still attributed as stored, and those re-attributed to the
+ * subject later (found through the re-attribution index), each an index-ordered scan with
+ * its own limit, merged in one statement so that a page costs one round trip.
+ */
+export function searchSubjects(clauses: string[], subjectsParameter: string, limitParameter: string): string {
+  const asStored = [...clauses, `e.actor_subject = ANY(${subjectsParameter}::text[])`, 'r.position IS NULL'];
+  const resolvedLater = [...clauses, `r.subject = ANY(${subjectsParameter}::text[])`];
+  return `SELECT * FROM (
+            (SELECT ${EVENT_COLUMNS}
+             FROM ledger_events e LEFT JOIN ledger_reattributions r ON r.position = e.position
+             WHERE ${asStored.join(' AND ')}
+             ORDER BY e.time, e.position LIMIT ${limitParameter})
+            UNION ALL
+            (SELECT ${EVENT_COLUMNS}
+             FROM ledger_reattributions r JOIN ledger_events e ON e.position = r.position AND e.time = r.time
+             WHERE ${resolvedLater.join(' AND ')}
+             ORDER BY e.time, e.position LIMIT ${limitParameter})
+          ) AS page
+          ORDER BY time, position LIMIT ${limitParameter}`;
 }
 
 export const FIND_BY_SOURCE_ID = `
