@@ -7,11 +7,12 @@ import { generateWorkload, type WorkloadSubject } from '#workload';
 import { startTestLedger, type TestLedger } from '#test-support';
 
 /**
- * The accountability profile and the account posture, field by field, on a ledger built from
- * generated CloudTrail traffic (plus hand-made records for the facts the generator does not
- * produce), against an independent computation: a plain fold over the same records, as the
- * sources normalize them, written here without the projection code. Then a rebuild from
- * position 0 must give the very rows the live projections kept.
+ * The accountability profile, the account posture, every subject's timeline and every
+ * target's history, field by field, on a ledger built from generated CloudTrail traffic (plus
+ * hand-made records for the facts the generator does not produce), against an independent
+ * computation: a plain fold over the same records, as the sources normalize them, written
+ * here without the projection or query code. Then a rebuild from position 0 must give the
+ * very rows the live projections kept.
  */
 
 type Json = Record<string, any>;
@@ -170,6 +171,12 @@ const isRole = (arn: string | null | undefined): arn is string => typeof arn ===
 const isUser = (arn: string | null | undefined): arn is string => typeof arn === 'string' && /^arn:[^:]+:iam::[^:]*:user\//.test(arn);
 const isRoot = (arn: string | null | undefined): arn is string => typeof arn === 'string' && /^arn:[^:]+:iam::[^:]*:root$/.test(arn);
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Map.groupBy arrives in Node 21; the project supports Node 20. */
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
 
 interface Activity {
   lastActiveAt: string | null;
@@ -192,6 +199,8 @@ interface Fold {
   users: Map<string, { lifecycle: (Stamp & { state: string }) | null; mfa: (Stamp & { state: string; source: string }) | null; activeAt: string | null }>;
   accounts: Map<string, { events: number; first: string; last: string; policy: (Stamp & { request: Json | null; eventId: string }) | null }>;
   latestSourceTime: string | null;
+  /** Every event in ingestion order, with the actor who answers for it once every record is in. */
+  attributed: Array<{ order: number; event: NormalizedEvent; actor: NormalizedEvent['actor'] }>;
 }
 
 const ISSUING = new Set(['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity', 'sts:GetFederationToken', 'sts:GetSessionToken']);
@@ -217,7 +226,7 @@ function fold(records: Json[]): Fold {
     return event.actor;
   };
 
-  const f: Fold = { activity: new Map(), roles: new Map(), memberships: new Map(), policies: new Map(), keys: new Map(), users: new Map(), accounts: new Map(), latestSourceTime: null };
+  const f: Fold = { activity: new Map(), roles: new Map(), memberships: new Map(), policies: new Map(), keys: new Map(), users: new Map(), accounts: new Map(), latestSourceTime: null, attributed: [] };
   const activityOf = (s: string) => {
     if (!f.activity.has(s)) f.activity.set(s, { lastActiveAt: null, rootEvents: 0, lastRootAt: null, logins: 0, mfaLogins: 0, lastLogin: null, failed: 0, lastFailed: null, types: new Set(), methods: new Set() });
     return f.activity.get(s)!;
@@ -242,6 +251,7 @@ function fold(records: Json[]): Fold {
     const stamp = { at: time, order };
     f.latestSourceTime = maxOf(f.latestSourceTime, time);
     const actor = actorOf(event);
+    f.attributed.push({ order, event, actor });
     const ok = event.outcome === 'success';
     const login = event.type === 'authentication.login';
 
@@ -556,6 +566,78 @@ describe('accountability profile and account posture on a generated workload', (
       compared++;
     }
     expect(compared).toBe(subjects.length);
+  });
+
+  it("answers every subject's timeline and every target's history as the fold computes them, field by field, across pages", async () => {
+    // Reads are self-audited into the ledger (at the time of the request, with the subject or
+    // target read as their target): `to` keeps those out, and is itself a filter under test.
+    const to = '2026-11-10T00:00:00Z';
+    const pages = async (path: string) => {
+      const items: Json[] = [];
+      let cursor: string | null = null;
+      let requests = 0;
+      do {
+        const query = new URLSearchParams({ limit: '37', to, ...(cursor ? { cursor } : {}) });
+        const response = await t.api(`${path}?${query}`);
+        expect(response.status, path).toBe(200);
+        const page = (await response.json()) as Json;
+        items.push(...page.items);
+        cursor = page.next_cursor;
+        expect(++requests, path).toBeLessThan(1000);
+      } while (cursor !== null);
+      return items;
+    };
+    const inEventTimeOrder = (entries: Fold['attributed']) =>
+      [...entries].sort((x, y) => Date.parse(x.event.time) - Date.parse(y.event.time) || x.order - y.order);
+    // What the API must say of one event: the normalized record as the fold read it, under the
+    // actor who answers for it now, marked when that is not the actor it was stored under.
+    const expectItem = (item: Json, { event, actor }: Fold['attributed'][number], where: string) => {
+      const { actor: storedActor, ...fields } = event;
+      for (const [field, value] of Object.entries(fields)) expect(item[field], `${where}: ${event.id}: ${field}`).toEqual(value);
+      expect(item.received_at, `${where}: ${event.id}: received_at`).toEqual(expect.any(String));
+      expect(
+        { subject: item.actor.subject, kind: item.actor.kind, principal: item.actor.principal, via: item.actor.via ?? null, credential_id: item.actor.credential_id ?? null },
+        `${where}: ${event.id}: actor`,
+      ).toEqual({ subject: actor.subject, kind: actor.kind, principal: actor.principal, via: actor.via ?? null, credential_id: actor.credential_id ?? null });
+      // Marked only when the ledger stored it under the normalizer's reading and the record
+      // that resolves it came in a later request (one the test sends last, checked below).
+      if (item.ledger.reattributed_from) {
+        expect(storedActor.subject, `${where}: ${event.id}: re-attributed`).not.toBe(actor.subject);
+        expect(item.ledger.reattributed_from.subject, `${where}: ${event.id}: reattributed_from`).toBe(storedActor.subject);
+        reattributed.add(event.id);
+      }
+    };
+    const reattributed = new Set<string>();
+
+    const bySubject = groupBy(expected.attributed, (e) => e.actor.subject);
+    let timelineItems = 0;
+    const ledgerRecords: Json[] = [];
+    for (const [subject, entries] of bySubject) {
+      const all = await pages(`/v1/subjects/${encodeURIComponent(subject)}/activity`);
+      // The ledger's own records of what it decided are on the timeline of the person concerned.
+      ledgerRecords.push(...all.filter((i) => i.origin.system === 'ledger'));
+      const items = all.filter((i) => i.origin.system !== 'ledger');
+      const wanted = inEventTimeOrder(entries);
+      expect(items.map((i) => i.id), subject).toEqual(wanted.map((e) => e.event.id));
+      items.forEach((item, i) => expectItem(item, wanted[i]!, subject));
+      timelineItems += items.length;
+    }
+    expect(timelineItems).toBe(records.length);
+    const lateResolved = records.find((r) => r.eventName === 'ListBuckets' && r.userIdentity.accessKeyId === 'ASIASUPPCHAIN0000001')!;
+    expect([...reattributed]).toEqual([lateResolved.eventID]);
+    expect(ledgerRecords.map((r) => [r.type, r.actor.subject])).toEqual([['identity.attribution.resolved', `arn:aws:iam::${A}:user/${people.target}`]]);
+
+    const byTarget = groupBy(
+      expected.attributed.filter((e) => e.event.target !== null),
+      (e) => e.event.target!.id,
+    );
+    expect(byTarget.size).toBeGreaterThan(20);
+    for (const [target, entries] of byTarget) {
+      const items = await pages(`/v1/targets/${encodeURIComponent(target)}/activity`);
+      const wanted = inEventTimeOrder(entries);
+      expect(items.map((i) => i.id), target).toEqual(wanted.map((e) => e.event.id));
+      items.forEach((item, i) => expectItem(item, wanted[i]!, target));
+    }
   });
 
   it('shows the hand-made facts where they belong: on the target, not on the administrator', async () => {
